@@ -1,0 +1,71 @@
+#include "mechanisms/rank_by_bid.h"
+
+#include <algorithm>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <vector>
+
+#include "core/error.h"
+
+namespace agora {
+
+namespace {
+
+int rank_with_random_ties(const double* bids, int n, int m, std::span<int> ranked, Rng& rng) {
+  thread_local std::vector<int> order;
+  order.resize(n);
+  for (int i = 0; i < n; ++i) order[i] = i;
+  for (int i = n - 1; i > 0; --i) {
+    const int j = boost::random::uniform_int_distribution<int>(0, i)(rng);
+    std::swap(order[i], order[j]);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [bids](int a, int b) { return bids[a] > bids[b]; });
+  for (int i = 0; i < m; ++i) ranked[i] = order[i];
+  return m;
+}
+
+}  // namespace
+
+int rank_by_bid(const double* bids, int n, int k, std::span<int> ranked, Rng& rng) {
+  const int m = std::min(k + 1, n);
+  AGORA_CHECK_GE(static_cast<int>(ranked.size()), m);
+  if (m == 0) return 0;
+  if (k == 1) {
+    int best = 0;
+    int second = -1;
+    for (int i = 1; i < n; ++i) {
+      if (bids[i] > bids[best]) {
+        second = best;
+        best = i;
+      } else if (second < 0 || bids[i] > bids[second]) {
+        second = i;
+      }
+    }
+    if (second >= 0 && bids[second] == bids[best]) {
+      return rank_with_random_ties(bids, n, m, ranked, rng);
+    }
+    ranked[0] = best;
+    if (m > 1) ranked[1] = second;
+    return m;
+  }
+  int filled = 0;
+  for (int i = 0; i < n; ++i) {
+    const double b = bids[i];
+    if (filled == m && !(b > bids[ranked[m - 1]])) continue;
+    int pos = filled < m ? filled++ : m - 1;
+    while (pos > 0 && b > bids[ranked[pos - 1]]) {
+      ranked[pos] = ranked[pos - 1];
+      --pos;
+    }
+    ranked[pos] = i;
+  }
+  const int deciding = std::min(k, m - 1);
+  for (int p = 0; p < deciding; ++p) {
+    if (bids[ranked[p]] == bids[ranked[p + 1]]) {
+      return rank_with_random_ties(bids, n, m, ranked, rng);
+    }
+  }
+  return m;
+}
+
+}  // namespace agora
