@@ -52,6 +52,10 @@ class Mechanism {
   // ctr.size() + 1 highest of them).
   virtual DeviationOutcome deviation(std::span<const double> others_desc, double bid,
                                      std::span<const double> ctr) const = 0;
+  // deviation() for many candidate bids at once (the full-information learners' hot path).
+  virtual void deviations(std::span<const double> others_desc, std::span<const double> bids,
+                          std::span<const double> ctr, std::span<double> clicks,
+                          std::span<double> payments) const;
   virtual double reserve() const = 0;
 };
 

@@ -1,0 +1,436 @@
+#include "envs/auction.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+
+namespace agora {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+Json validate_values(const Json& value, const std::string& path) {
+  if (value.is_array()) {
+    if (value.empty()) throw ConfigError(path, "needs at least one distribution");
+    Json out = Json::array();
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      out.push_back(ValueDistribution::validate(value[i], index_path(path, i)));
+    }
+    return out;
+  }
+  return ValueDistribution::validate(value, path);
+}
+
+std::vector<ValueDistribution> make_distributions(const Json& params, const std::string& path) {
+  const int n = params.at("n_bidders").get<int>();
+  const Json& values = params.at("values");
+  std::vector<ValueDistribution> out;
+  if (values.is_array()) {
+    if (static_cast<int>(values.size()) != n) {
+      throw ConfigError(join_path(path, "values"),
+                        "lists " + std::to_string(values.size()) + " distributions for " +
+                            std::to_string(n) + " bidders (give one object for all, or one "
+                                                "per bidder)");
+    }
+    for (const auto& v : values) out.emplace_back(v);
+  } else {
+    out.assign(n, ValueDistribution(values));
+  }
+  return out;
+}
+
+std::vector<double> checked_ctr(const Json& params, const std::string& path) {
+  auto ctr = params.at("ctr").get<std::vector<double>>();
+  const std::string ctr_path = join_path(path, "ctr");
+  if (ctr.empty()) throw ConfigError(ctr_path, "needs at least one slot");
+  for (std::size_t s = 1; s < ctr.size(); ++s) {
+    if (ctr[s] > ctr[s - 1]) {
+      throw ConfigError(index_path(ctr_path, s),
+                        "click-through rates must be non-increasing by slot");
+    }
+  }
+  return ctr;
+}
+
+double max_value_bound(const std::vector<ValueDistribution>& dists) {
+  double hi = 0.0;
+  for (const auto& d : dists) hi = std::max(hi, d.upper());
+  return hi;
+}
+
+bool all_identical_uniform(const std::vector<ValueDistribution>& dists) {
+  for (const auto& d : dists) {
+    if (d.kind() != ValueDistribution::Kind::kUniform || !(d == dists.front())) return false;
+  }
+  return true;
+}
+
+AuctionEnv::FeedbackLevel feedback_level(const std::string& name) {
+  if (name == "own") return AuctionEnv::FeedbackLevel::kOwn;
+  if (name == "winning_bid") return AuctionEnv::FeedbackLevel::kWinningBid;
+  return AuctionEnv::FeedbackLevel::kFull;
+}
+
+}  // namespace
+
+std::vector<RoleSpec> AuctionEnv::make_roles(const Json& params, const std::string& path) {
+  const int n = params.at("n_bidders").get<int>();
+  const auto dists = make_distributions(params, join_path(path, "params"));
+  const auto ctr = checked_ctr(params, join_path(path, "params"));
+  const bool shade = params.at("bid_mode").get<std::string>() == "shade";
+  const auto feedback = feedback_level(params.at("feedback").get<std::string>());
+
+  const double value_hi = max_value_bound(dists);
+  double value_lo = kInf;
+  for (const auto& d : dists) value_lo = std::min(value_lo, d.lower());
+  double max_bid;
+  if (params.at("max_bid").is_null()) {
+    max_bid = 0.0;
+    for (const auto& d : dists) {
+      max_bid = std::max(max_bid, std::isfinite(d.upper()) ? d.upper() : d.quantile(0.999));
+    }
+    if (max_bid <= 0.0) max_bid = 1.0;
+  } else {
+    max_bid = params.at("max_bid").get<double>();
+  }
+  const double max_shade = params.at("max_shade").get<double>();
+  const double bid_hi = shade ? max_shade * value_hi : max_bid;
+
+  std::vector<double> lo = {value_lo, 0.0, 0.0};
+  std::vector<double> hi = {value_hi, ctr[0], bid_hi * ctr[0]};
+  std::vector<std::string> labels = {"value", "clicks", "payment"};
+  if (feedback != FeedbackLevel::kOwn) {
+    lo.push_back(0.0);
+    hi.push_back(bid_hi);
+    labels.push_back("winning_bid");
+  }
+  if (feedback == FeedbackLevel::kFull) {
+    lo.push_back(0.0);
+    hi.push_back(bid_hi);
+    labels.push_back("highest_other_bid");
+  }
+  RoleSpec bidder;
+  bidder.name = "bidder";
+  bidder.pool_size = n;
+  bidder.observation_space =
+      Space::box(Eigen::Map<Eigen::ArrayXd>(lo.data(), static_cast<Eigen::Index>(lo.size())),
+                 Eigen::Map<Eigen::ArrayXd>(hi.data(), static_cast<Eigen::Index>(hi.size())),
+                 labels);
+  bidder.action_space = Space::box(Eigen::ArrayXd::Zero(1),
+                                   Eigen::ArrayXd::Constant(1, shade ? max_shade : max_bid),
+                                   {shade ? "shade" : "bid"});
+  bidder.feedback = feedback == FeedbackLevel::kFull ? Feedback::kFull : Feedback::kBandit;
+  return {bidder};
+}
+
+AuctionEnv::AuctionEnv(const Json& params, const EnvContext& ctx)
+    : Env(make_roles(params, ctx.path),
+          {"revenue", "welfare", "optimal_welfare", "efficiency", "bidder_utility"},
+          ctx.horizon),
+      n_(params.at("n_bidders").get<int>()),
+      rounds_(params.at("rounds_per_step").get<int>()),
+      ctr_(checked_ctr(params, join_path(ctx.path, "params"))),
+      values_dist_(make_distributions(params, join_path(ctx.path, "params"))),
+      identical_uniform_(all_identical_uniform(values_dist_)),
+      persistent_(params.at("persistent_values").get<bool>()),
+      shade_mode_(params.at("bid_mode").get<std::string>() == "shade"),
+      feedback_(feedback_level(params.at("feedback").get<std::string>())),
+      mechanism_(ctx.mechanism),
+      mechanism_name_(ctx.mechanism_name),
+      next_values_(n_),
+      values_(rounds_, n_),
+      bids_(rounds_, n_),
+      utility_(n_),
+      clicks_(n_),
+      payment_(n_),
+      highest_other_(n_) {
+  outcome_.resize(rounds_, static_cast<Eigen::Index>(ctr_.size()));
+  others_scratch_.resize(ctr_.size() + 1);
+}
+
+void AuctionEnv::draw_values(Rng& rng) {
+  for (int i = 0; i < n_; ++i) next_values_(i) = values_dist_[i].draw(rng);
+}
+
+void AuctionEnv::on_reset(Rng& rng, StepResult& result) {
+  draw_values(rng);
+  values_.setZero();
+  bids_.setZero();
+  utility_.setZero();
+  clicks_.setZero();
+  payment_.setZero();
+  highest_other_.setZero();
+  winning_bid_ = 0.0;
+  result.roles[0].active.setConstant(true);
+  fill_observations(result);
+}
+
+void AuctionEnv::fill_observations(StepResult& result) const {
+  RowBatch& obs = result.roles[0].observations;
+  obs.col(0) = next_values_;
+  obs.col(1) = clicks_;
+  obs.col(2) = payment_;
+  if (feedback_ != FeedbackLevel::kOwn) obs.col(3).setConstant(winning_bid_);
+  if (feedback_ == FeedbackLevel::kFull) obs.col(4) = highest_other_;
+}
+
+double AuctionEnv::optimal_welfare(int round) const {
+  const double* v = values_.data() + static_cast<std::ptrdiff_t>(round) * n_;
+  const int k = static_cast<int>(ctr_.size());
+  if (k == 1) {
+    double best = v[0];
+    for (int i = 1; i < n_; ++i) best = std::max(best, v[i]);
+    return best * ctr_[0];
+  }
+  double top[64];
+  const int m = std::min({k, n_, 64});
+  int filled = 0;
+  for (int i = 0; i < n_; ++i) {
+    if (filled == m && v[i] <= top[m - 1]) continue;
+    int pos = filled < m ? filled++ : m - 1;
+    while (pos > 0 && v[i] > top[pos - 1]) {
+      top[pos] = top[pos - 1];
+      --pos;
+    }
+    top[pos] = v[i];
+  }
+  double total = 0.0;
+  for (int s = 0; s < filled; ++s) total += top[s] * ctr_[s];
+  return total;
+}
+
+void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepResult& result) {
+  const RowBatch& action = actions[0];
+  const int k = static_cast<int>(ctr_.size());
+  double* values = values_.data();
+  double* bids = bids_.data();
+  for (int r = 0; r < rounds_; ++r) {
+    double* vrow = values + static_cast<std::ptrdiff_t>(r) * n_;
+    double* brow = bids + static_cast<std::ptrdiff_t>(r) * n_;
+    if (r == 0 || persistent_) {
+      for (int i = 0; i < n_; ++i) vrow[i] = next_values_(i);
+    } else if (identical_uniform_) {
+      const ValueDistribution& dist = values_dist_[0];
+      for (int i = 0; i < n_; ++i) vrow[i] = dist.draw(rng);
+    } else {
+      for (int i = 0; i < n_; ++i) vrow[i] = values_dist_[i].draw(rng);
+    }
+    if (shade_mode_) {
+      for (int i = 0; i < n_; ++i) brow[i] = action(i, 0) * vrow[i];
+    } else {
+      for (int i = 0; i < n_; ++i) brow[i] = action(i, 0);
+    }
+  }
+  mechanism_->run(bids, rounds_, n_, ctr_, outcome_, rng);
+
+  utility_.setZero();
+  clicks_.setZero();
+  payment_.setZero();
+  double revenue = 0.0;
+  double welfare = 0.0;
+  double optimal = 0.0;
+  double winning_bid = 0.0;
+  for (int r = 0; r < rounds_; ++r) {
+    const double* vrow = values + static_cast<std::ptrdiff_t>(r) * n_;
+    for (int s = 0; s < k; ++s) {
+      const int w = outcome_.winner(r, s);
+      if (w < 0) continue;
+      const double c = ctr_[s];
+      const double pay = outcome_.price(r, s) * c;
+      const double value = vrow[w] * c;
+      utility_(w) += value - pay;
+      clicks_(w) += c;
+      payment_(w) += pay;
+      revenue += pay;
+      welfare += value;
+    }
+    optimal += optimal_welfare(r);
+  }
+  if (feedback_ != FeedbackLevel::kOwn) {
+    for (int r = 0; r < rounds_; ++r) {
+      const int w = outcome_.winner(r, 0);
+      if (w >= 0) winning_bid += bids[static_cast<std::ptrdiff_t>(r) * n_ + w];
+    }
+  }
+  if (feedback_ == FeedbackLevel::kFull) {
+    highest_other_.setZero();
+    for (int r = 0; r < rounds_; ++r) {
+      const double* brow = bids + static_cast<std::ptrdiff_t>(r) * n_;
+      int best = 0;
+      double second = n_ > 1 ? -kInf : 0.0;
+      for (int i = 1; i < n_; ++i) {
+        if (brow[i] > brow[best]) {
+          second = brow[best];
+          best = i;
+        } else {
+          second = std::max(second, brow[i]);
+        }
+      }
+      for (int i = 0; i < n_; ++i) highest_other_(i) += i == best ? second : brow[best];
+    }
+    highest_other_ /= rounds_;
+  }
+
+  const double inv_rounds = 1.0 / rounds_;
+  utility_ *= inv_rounds;
+  clicks_ *= inv_rounds;
+  payment_ *= inv_rounds;
+  winning_bid_ = winning_bid * inv_rounds;
+  RoleState& bidders = result.roles[0];
+  bidders.rewards = utility_;
+  Eigen::ArrayXd& m = result.metrics;
+  m(0) = revenue * inv_rounds;
+  m(1) = welfare * inv_rounds;
+  m(2) = optimal * inv_rounds;
+  m(3) = optimal > 0.0 ? welfare / optimal : 1.0;
+  m(4) = (welfare - revenue) * inv_rounds;
+
+  if (!persistent_) draw_values(rng);
+  fill_observations(result);
+}
+
+void AuctionEnv::top_other_bids(int round, int agent, std::span<double> out) const {
+  const double* brow = bids_.data() + static_cast<std::ptrdiff_t>(round) * n_;
+  const int m = static_cast<int>(out.size());
+  int filled = 0;
+  for (int i = 0; i < n_; ++i) {
+    if (i == agent) continue;
+    const double b = brow[i];
+    if (filled == m && b <= out[m - 1]) continue;
+    int pos = filled < m ? filled++ : m - 1;
+    while (pos > 0 && b > out[pos - 1]) {
+      out[pos] = out[pos - 1];
+      --pos;
+    }
+    out[pos] = b;
+  }
+}
+
+void AuctionEnv::counterfactual_rewards(int agent, const RowBatch& candidates,
+                                        Eigen::Ref<Eigen::ArrayXd> out) const {
+  AGORA_CHECK(agent >= 0 && agent < n_);
+  AGORA_CHECK_EQ(candidates.cols(), 1);
+  const auto count = static_cast<std::size_t>(candidates.rows());
+  bid_scratch_.resize(count);
+  click_scratch_.resize(count);
+  pay_scratch_.resize(count);
+  out.setZero();
+  const int others = std::min(n_ - 1, static_cast<int>(ctr_.size()) + 1);
+  std::span<double> top(others_scratch_.data(), static_cast<std::size_t>(others));
+  for (int r = 0; r < rounds_; ++r) {
+    const double value = values_(r, agent);
+    top_other_bids(r, agent, top);
+    for (std::size_t c = 0; c < count; ++c) {
+      bid_scratch_[c] = shade_mode_ ? candidates(c, 0) * value : candidates(c, 0);
+    }
+    mechanism_->deviations(top, bid_scratch_, ctr_, click_scratch_, pay_scratch_);
+    for (std::size_t c = 0; c < count; ++c) {
+      out(static_cast<Eigen::Index>(c)) += value * click_scratch_[c] - pay_scratch_[c];
+    }
+  }
+  out /= rounds_;
+}
+
+Json AuctionEnv::predicted_metrics() const {
+  const bool standard = mechanism_name_ == "first_price" || mechanism_name_ == "second_price";
+  if (!standard || ctr_.size() != 1) return Json::object();
+  const ValueDistribution& d = values_dist_.front();
+  for (const auto& other : values_dist_) {
+    if (!(other == d)) return Json::object();
+  }
+  const double n = n_;
+  const double c = ctr_[0];
+  const double reserve = mechanism_->reserve();
+  Json out = Json::object();
+  if (d.kind() == ValueDistribution::Kind::kUniform) {
+    const double lo = d.lower();
+    const double hi = d.upper();
+    const double r = std::clamp((reserve - lo) / (hi - lo), 0.0, 1.0);
+    const double sold = 1.0 - std::pow(r, n);
+    const double revenue_unit =
+        (n - 1) / (n + 1) - 2 * n * std::pow(r, n + 1) / (n + 1) + std::pow(r, n);
+    const double welfare_unit = n / (n + 1) * (1 - std::pow(r, n + 1));
+    const double revenue = c * (lo * sold + (hi - lo) * revenue_unit);
+    const double welfare = c * (lo * sold + (hi - lo) * welfare_unit);
+    out["revenue"] = revenue;
+    out["welfare"] = welfare;
+    out["optimal_welfare"] = c * (lo + (hi - lo) * n / (n + 1));
+    out["bidder_utility"] = welfare - revenue;
+    if (r == 0.0) {
+      out["efficiency"] = 1.0;
+    } else if (rounds_ == 1) {
+      out["efficiency"] = sold;
+    }
+    out["note"] = "Bayes-Nash equilibrium (truthful in second price, b=(n-1)/n*v in first "
+                  "price); revenue equivalence with reserve (Myerson 1981)";
+    return out;
+  }
+  if (d.kind() == ValueDistribution::Kind::kExponential && reserve == 0.0) {
+    const double rate = d.to_json().at("rate").get<double>();
+    double harmonic = 0.0;
+    for (int i = 1; i <= n_; ++i) harmonic += 1.0 / i;
+    out["revenue"] = c * (harmonic - 1.0) / rate;
+    out["welfare"] = c * harmonic / rate;
+    out["optimal_welfare"] = c * harmonic / rate;
+    out["bidder_utility"] = c / rate;
+    out["efficiency"] = 1.0;
+    out["note"] = "Bayes-Nash equilibrium; revenue = E[second-highest value] (revenue "
+                  "equivalence)";
+  }
+  return out;
+}
+
+namespace {
+
+std::unique_ptr<Env> make(const Json& params, const EnvContext& ctx) {
+  return std::make_unique<AuctionEnv>(params, ctx);
+}
+
+ParamSpecs auction_params() {
+  return {
+      param::integer("n_bidders", 2, "number of bidders (the pool of role 'bidder')")
+          .range(1, 100000),
+      param::real_list("ctr", Json::array({1.0}),
+                       "click-through rate of each slot, non-increasing; its length is the "
+                       "number of slots")
+          .range(0.0, 1.0),
+      param::custom("values", Json{{"distribution", "uniform"}, {"low", 0.0}, {"high", 1.0}},
+                    "distribution object or list of one per bidder",
+                    "private value per click: {\"distribution\": \"uniform\", \"low\", "
+                    "\"high\"} | {\"distribution\": \"exponential\", \"rate\"} | "
+                    "{\"distribution\": \"lognormal\", \"mu\", \"sigma\"} | "
+                    "{\"distribution\": \"constant\", \"value\"}; a list gives one per bidder",
+                    &validate_values),
+      param::boolean("persistent_values", false,
+                     "draw each bidder's value once per episode instead of every round"),
+      param::integer("rounds_per_step", 1, "auctions simulated in one env step (R)")
+          .range(1, 100000000),
+      param::text("feedback", "winning_bid", {"own", "winning_bid", "full"},
+                  "what bidders observe: own clicks and payment; plus the winning bid; plus "
+                  "the highest other bid and counterfactual rewards (full information)"),
+      param::text("bid_mode", "bid", {"bid", "shade"},
+                  "action = the bid per click (same in all rounds of a step), or a shading "
+                  "factor applied to each round's value"),
+      param::real("max_bid", nullptr,
+                  "upper bound of the bid action; null: the largest value upper bound (the "
+                  "0.999 quantile for unbounded distributions)")
+          .range(0.0, std::nullopt)
+          .allow_null(),
+      param::real("max_shade", 1.0, "upper bound of the shading action").range(0.0, 100.0),
+  };
+}
+
+const bool registered = EnvRegistry::instance().add(
+    {"env", "auction", "Repeated sealed-bid auctions with private values and k slots.",
+     "n bidders, k slots with position CTRs, private values per click from uniform, "
+     "exponential, lognormal or constant distributions (per-bidder parameters allowed), "
+     "redrawn every round or persistent. A step is R rounds. Rewards: value x clicks - payment "
+     "per round. Vickrey (1961); Myerson (1981); Krishna, Auction Theory (2010).",
+     auction_params()},
+    EnvFactory{&make, true});
+
+}  // namespace
+}  // namespace agora

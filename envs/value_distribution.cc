@@ -1,0 +1,120 @@
+#include "envs/value_distribution.h"
+
+#include <boost/math/distributions/lognormal.hpp>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+
+namespace agora {
+
+namespace {
+
+const ParamSpecs& specs_for(const std::string& kind) {
+  static const ParamSpecs uniform = {
+      param::text("distribution", "uniform", {"uniform"}, "value distribution"),
+      param::real("low", 0.0, "lower end").range(0.0, std::nullopt),
+      param::real("high", 1.0, "upper end").range(0.0, std::nullopt)};
+  static const ParamSpecs exponential = {
+      param::text("distribution", "exponential", {"exponential"}, "value distribution"),
+      param::real("rate", 1.0, "rate (1/mean)").range(1e-12, std::nullopt)};
+  static const ParamSpecs lognormal = {
+      param::text("distribution", "lognormal", {"lognormal"}, "value distribution"),
+      param::real("mu", 0.0, "mean of log value"),
+      param::real("sigma", 1.0, "std of log value").range(1e-12, 20.0)};
+  static const ParamSpecs constant = {
+      param::text("distribution", "constant", {"constant"}, "value distribution"),
+      param::real("value", 1.0, "the value").range(0.0, std::nullopt)};
+  if (kind == "exponential") return exponential;
+  if (kind == "lognormal") return lognormal;
+  if (kind == "constant") return constant;
+  return uniform;
+}
+
+}  // namespace
+
+Json ValueDistribution::validate(const Json& config, const std::string& path) {
+  if (!config.is_object()) {
+    throw ConfigError(path, "expected a distribution object such as {\"distribution\": "
+                            "\"uniform\", \"low\": 0, \"high\": 1}, got " +
+                                json_type_name(config));
+  }
+  Json with_kind = config;
+  if (!with_kind.contains("distribution")) with_kind["distribution"] = "uniform";
+  const ParamSpec kind_spec = param::text("distribution", "uniform",
+                                          {"uniform", "exponential", "lognormal", "constant"},
+                                          "value distribution");
+  const std::string kind =
+      validate_value(with_kind["distribution"], kind_spec, join_path(path, "distribution"))
+          .get<std::string>();
+  Json out = validate_params(with_kind, specs_for(kind), path);
+  if (kind == "uniform" && out["low"].get<double>() > out["high"].get<double>()) {
+    throw ConfigError(join_path(path, "high"), "must be at least low (" +
+                                                   out["low"].dump() + "), got " +
+                                                   out["high"].dump());
+  }
+  return out;
+}
+
+ValueDistribution::ValueDistribution(const Json& config) : config_(config) {
+  const std::string kind = config.at("distribution").get<std::string>();
+  if (kind == "uniform") {
+    kind_ = Kind::kUniform;
+    a_ = config.at("low").get<double>();
+    b_ = config.at("high").get<double>();
+    if (a_ == b_) {
+      kind_ = Kind::kConstant;
+    } else {
+      uniform_ = boost::random::uniform_real_distribution<double>(a_, b_);
+    }
+  } else if (kind == "exponential") {
+    kind_ = Kind::kExponential;
+    a_ = config.at("rate").get<double>();
+    exponential_ = boost::random::exponential_distribution<double>(a_);
+  } else if (kind == "lognormal") {
+    kind_ = Kind::kLognormal;
+    a_ = config.at("mu").get<double>();
+    b_ = config.at("sigma").get<double>();
+    // Boost's lognormal_distribution takes the log-scale parameters m and s.
+    lognormal_ = boost::random::lognormal_distribution<double>(a_, b_);
+  } else {
+    AGORA_CHECK(kind == "constant");
+    kind_ = Kind::kConstant;
+    a_ = config.at("value").get<double>();
+  }
+}
+
+double ValueDistribution::lower() const {
+  return kind_ == Kind::kUniform || kind_ == Kind::kConstant ? a_ : 0.0;
+}
+
+double ValueDistribution::upper() const {
+  switch (kind_) {
+    case Kind::kUniform: return b_;
+    case Kind::kConstant: return a_;
+    default: return std::numeric_limits<double>::infinity();
+  }
+}
+
+double ValueDistribution::mean() const {
+  switch (kind_) {
+    case Kind::kUniform: return 0.5 * (a_ + b_);
+    case Kind::kExponential: return 1.0 / a_;
+    case Kind::kLognormal: return std::exp(a_ + 0.5 * b_ * b_);
+    case Kind::kConstant: return a_;
+  }
+  return a_;
+}
+
+double ValueDistribution::quantile(double p) const {
+  switch (kind_) {
+    case Kind::kUniform: return a_ + p * (b_ - a_);
+    case Kind::kExponential: return -std::log1p(-p) / a_;
+    case Kind::kLognormal:
+      return boost::math::quantile(boost::math::lognormal_distribution<double>(a_, b_), p);
+    case Kind::kConstant: return a_;
+  }
+  return a_;
+}
+
+}  // namespace agora

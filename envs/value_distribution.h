@@ -1,0 +1,55 @@
+// Private-value distributions for bidders: uniform[low, high], exponential(rate),
+// lognormal(mu, sigma) and constant(value). Configured as a JSON object
+// {"distribution": "uniform", "low": 0, "high": 1}; only the keys of the chosen distribution
+// are allowed. Draws use Boost.Random distributions, whose algorithms are fixed.
+#pragma once
+
+#include <boost/random/exponential_distribution.hpp>
+#include <boost/random/lognormal_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
+#include <string>
+
+#include "core/params.h"
+#include "core/rng.h"
+
+namespace agora {
+
+class ValueDistribution {
+ public:
+  enum class Kind { kUniform, kExponential, kLognormal, kConstant };
+
+  // Validates a distribution object (path names it in errors) and returns the effective one.
+  static Json validate(const Json& config, const std::string& path);
+  // From a validated object.
+  explicit ValueDistribution(const Json& config);
+
+  double draw(Rng& rng) const {
+    switch (kind_) {
+      case Kind::kUniform: return uniform_(rng);
+      case Kind::kExponential: return exponential_(rng);
+      case Kind::kLognormal: return lognormal_(rng);
+      case Kind::kConstant: return a_;
+    }
+    return a_;
+  }
+
+  Kind kind() const { return kind_; }
+  double lower() const;  // infimum of the support
+  double upper() const;  // supremum of the support (+inf when unbounded)
+  double mean() const;
+  // Quantile function, for automatic bid bounds on unbounded distributions.
+  double quantile(double p) const;
+  Json to_json() const { return config_; }
+  bool operator==(const ValueDistribution& other) const { return config_ == other.config_; }
+
+ private:
+  Json config_;
+  Kind kind_;
+  double a_ = 0.0;
+  double b_ = 0.0;
+  boost::random::uniform_real_distribution<double> uniform_;
+  boost::random::exponential_distribution<double> exponential_;
+  mutable boost::random::lognormal_distribution<double> lognormal_;
+};
+
+}  // namespace agora
