@@ -1,1 +1,3 @@
-int main() { return 0; }
+#include "experiments/cli.h"
+
+int main(int argc, char** argv) { return agora::run_cli(argc, argv); }

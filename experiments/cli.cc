@@ -1,0 +1,178 @@
+#include "experiments/cli.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "agents/policy.h"
+#include "core/error.h"
+#include "envs/env_registry.h"
+#include "experiments/experiment_config.h"
+#include "experiments/experiment_runner.h"
+#include "experiments/summary_table.h"
+#include "mechanisms/mechanism.h"
+
+namespace agora {
+
+namespace {
+
+std::vector<UnitInfo> all_units() {
+  std::vector<UnitInfo> units;
+  for (auto& info : EnvRegistry::instance().infos()) units.push_back(info);
+  for (auto& info : MechanismRegistry::instance().infos()) units.push_back(info);
+  for (auto& info : AgentRegistry::instance().infos()) units.push_back(info);
+  return units;
+}
+
+void print_params(const Json& params, const std::string& indent) {
+  for (const auto& p : params) {
+    std::cout << indent << p["name"].get<std::string>() << " (" << p["type"].get<std::string>();
+    if (p.contains("default")) std::cout << ", default " << p["default"].dump();
+    if (p.contains("range")) std::cout << ", range [" << p["range"][0] << ", " << p["range"][1] << "]";
+    if (p.contains("choices")) {
+      std::cout << ", one of";
+      for (const auto& c : p["choices"]) std::cout << " " << c.get<std::string>();
+    }
+    std::cout << ")\n" << indent << "    " << p["doc"].get<std::string>() << "\n";
+    if (p.contains("fields")) print_params(p["fields"], indent + "    ");
+  }
+}
+
+int list_units() {
+  std::string kind;
+  for (const auto& unit : all_units()) {
+    if (unit.kind != kind) {
+      kind = unit.kind;
+      std::cout << (kind == "env" ? "envs" : kind + "s") << ":\n";
+    }
+    std::cout << "  " << unit.name << std::string(unit.name.size() < 26 ? 26 - unit.name.size() : 1, ' ')
+              << unit.summary << "\n";
+  }
+  return 0;
+}
+
+int describe_unit(const std::string& name) {
+  const auto units = all_units();
+  std::vector<std::string> names;
+  bool found = false;
+  for (const auto& unit : units) {
+    names.push_back(unit.name);
+    if (unit.name != name) continue;
+    found = true;
+    std::cout << unit.kind << " " << unit.name << ": " << unit.summary << "\n\n"
+              << unit.model << "\n\nparameters:\n";
+    if (unit.params.empty()) std::cout << "  (none)\n";
+    print_params(describe_params(unit.params), "  ");
+  }
+  if (!found) {
+    std::string message = "unknown env, mechanism or agent '" + name + "'";
+    const std::string suggestion = closest_match(name, names);
+    if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
+    throw ConfigError(message + " (see `agora list`)");
+  }
+  return 0;
+}
+
+int validate_config(const std::string& file, const std::vector<std::string>& overrides,
+                    bool print) {
+  const ExperimentConfig config = load_experiment(file, overrides);
+  if (print) {
+    std::cout << config.effective.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << file << ": ok — " << config.cells.size() << " cell"
+            << (config.cells.size() == 1 ? "" : "s") << " x " << config.seeds.size()
+            << " seed" << (config.seeds.size() == 1 ? "" : "s") << " = "
+            << config.cells.size() * config.seeds.size() << " runs of " << config.cells[0].horizon
+            << " steps\n";
+  return 0;
+}
+
+int run_config(const std::string& file, const std::vector<std::string>& overrides,
+               const std::string& out, int threads, bool quiet) {
+  const ExperimentConfig config = load_experiment(file, overrides);
+  RunnerOptions options;
+  options.out_dir = out;
+  options.threads = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.progress = !quiet && isatty(STDERR_FILENO);
+  const ExperimentResult result = run_experiment(config, options);
+  std::cout << format_summary_table(result.summary, config.table_metrics);
+  std::cout << "summary: " << out << "/summary.json\n"
+            << "trajectories (HDF5): " << out << "/runs/\n"
+            << "effective config: " << out << "/config.json\n";
+  if (!result.complete) {
+    std::cerr << "agora: run " << result.summary["status"].get<std::string>()
+              << "; results in " << out << " are incomplete (complete = false)\n";
+    if (result.stop_signal != 0) return 128 + result.stop_signal;
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"Agora: multi-agent marketplace simulation for mechanism design research"};
+  app.set_version_flag("--version", std::string("agora ") + AGORA_VERSION);
+  app.require_subcommand(1);
+
+  std::string config_file;
+  std::string out_dir;
+  std::vector<std::string> overrides;
+  int threads = 0;
+  bool quiet = false;
+  bool print = false;
+  std::string unit_name;
+
+  CLI::App* run = app.add_subcommand("run", "run an experiment config");
+  run->add_option("config", config_file, "experiment config (JSON)")->required();
+  run->add_option("--out", out_dir, "output directory")->required();
+  run->add_option("--set", overrides, "override a config value: path=value (repeatable)");
+  run->add_option("--threads", threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(1, 4096));
+  run->add_flag("--quiet", quiet, "no progress bar");
+
+  CLI::App* validate = app.add_subcommand("validate", "check a config without running it");
+  validate->add_option("config", config_file, "experiment config (JSON)")->required();
+  validate->add_option("--set", overrides, "override a config value: path=value (repeatable)");
+  validate->add_flag("--print", print, "print the effective config (defaults filled in)");
+
+  app.add_subcommand("list", "list envs, mechanisms and agents");
+  CLI::App* describe = app.add_subcommand("describe", "parameters of an env, mechanism or agent");
+  describe->add_option("name", unit_name, "unit name (see `agora list`)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "agora: error: " << e.what() << " (see agora --help)\n";
+    return 2;
+  }
+
+  try {
+    if (*run) return run_config(config_file, overrides, out_dir, threads, quiet);
+    if (*validate) return validate_config(config_file, overrides, print);
+    if (app.got_subcommand("list")) return list_units();
+    if (*describe) return describe_unit(unit_name);
+  } catch (const ConfigError& e) {
+    std::cerr << "agora: error: " << e.what() << "\n";
+    return 2;
+  } catch (const InvariantError& e) {
+    std::cerr << "agora: internal error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "agora: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace agora

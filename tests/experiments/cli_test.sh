@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# End-to-end tests of the `agora` CLI: example configs, bad configs, determinism across thread
+# counts, interruption. Usage: cli_test.sh AGORA_BINARY SOURCE_DIR
+set -uo pipefail
+agora=$1
+src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# --- bad input: exit code 2 and one line naming the problem -------------------------------
+for config in "$src"/tests/experiments/bad_configs/*.json; do
+  expect=$(cat "${config%.json}.expect")
+  err=$("$agora" validate "$config" 2>&1 >/dev/null); code=$?
+  [[ $code -eq 2 ]] || fail "$(basename "$config"): exit code $code, want 2 ($err)"
+  [[ $(printf '%s\n' "$err" | wc -l) -eq 1 ]] || fail "$(basename "$config"): more than one line: $err"
+  [[ $err == *"$expect"* ]] || fail "$(basename "$config"): got '$err', want '$expect'"
+  err=$("$agora" run "$config" --out "$work/bad" 2>&1 >/dev/null); code=$?
+  [[ $code -eq 2 ]] || fail "run $(basename "$config"): exit code $code, want 2"
+  [[ ! -e "$work/bad/summary.json" ]] || fail "run $(basename "$config") left a summary.json"
+done
+
+check_error() {  # expected-substring command...
+  local expect=$1; shift
+  local err code
+  err=$("$@" 2>&1 >/dev/null); code=$?
+  [[ $code -eq 2 ]] || fail "$*: exit code $code, want 2 ($err)"
+  [[ $err == *"$expect"* ]] || fail "$*: got '$err', want '$expect'"
+}
+quick="$src/experiments/configs/quickstart.json"
+check_error "cannot open config file: no such file" "$agora" validate "$work/missing.json"
+check_error "cannot create output directory" "$agora" run "$quick" --out /proc/agora-out --set horizon=10
+mkdir -p "$work/occupied" && touch "$work/occupied/notes.txt"
+check_error "is not empty and is not an earlier Agora run directory" "$agora" run "$quick" --out "$work/occupied" --set horizon=10
+check_error "unknown env, mechanism or agent 'hedgee'; did you mean 'hedge'?" "$agora" describe hedgee
+check_error "horizon: must be at least 1, got 0" "$agora" validate "$quick" --set horizon=0
+check_error "env.params.feedback: 'fulll' is not one of" "$agora" validate "$quick" --set env.params.feedback=fulll
+check_error "" "$agora" run "$quick"
+check_error "" "$agora" frobnicate
+
+# --- informational commands ---------------------------------------------------------------
+"$agora" --version | grep -q '^agora ' || fail "--version"
+"$agora" --help | grep -q 'run' || fail "--help"
+"$agora" list | grep -q 'second_price' || fail "list lacks second_price"
+"$agora" list | grep -q 'hedge' || fail "list lacks hedge"
+"$agora" describe auction | grep -q 'n_bidders (int, default 2' || fail "describe auction"
+"$agora" validate --print "$quick" | grep -q '"rounds_per_step": 1' || fail "validate --print lacks defaults"
+
+# --- every example config validates -------------------------------------------------------
+for config in "$src"/experiments/configs/*.json; do
+  "$agora" validate "$config" >/dev/null || fail "example $(basename "$config") does not validate"
+done
+
+# --- determinism: byte-identical results whatever the thread count ------------------------
+small=(--set horizon=300 --set seeds.count=3 --quiet)
+"$agora" run "$quick" --out "$work/t1" --threads 1 "${small[@]}" >"$work/t1.txt" || fail "run threads=1"
+"$agora" run "$quick" --out "$work/t2" --threads 2 "${small[@]}" >/dev/null || fail "run threads=2"
+for f in "$work"/t1/runs/*.h5; do
+  cmp -s "$f" "$work/t2/runs/$(basename "$f")" || fail "$(basename "$f") differs between 1 and 2 threads"
+done
+cmp -s "$work/t1/summary.json" "$work/t2/summary.json" || fail "summary.json differs between thread counts"
+[[ $(ls "$work"/t1/runs/*.h5 | wc -l) -eq 6 ]] || fail "expected 6 HDF5 files"
+grep -q '"complete": true' "$work/t1/summary.json" || fail "summary not complete"
+grep -q 'theory (equilibrium)' "$work/t1.txt" || fail "table lacks the theory row"
+grep -q 'summary: ' "$work/t1.txt" || fail "run does not say where the summary is"
+"$agora" run "$quick" --out "$work/t1" --threads 1 "${small[@]}" >/dev/null || fail "rerun into an earlier run directory"
+
+if /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
+  /usr/bin/python3 - "$work/t1" <<'PY' || fail "h5py cannot read the run"
+import glob, json, sys, h5py
+run = sys.argv[1]
+summary = json.load(open(run + "/summary.json"))
+for path in glob.glob(run + "/runs/*.h5"):
+    with h5py.File(path, "r") as f:
+        assert int(f.attrs["complete"]) == 1, path
+        config = json.loads(f.attrs["config"])
+        assert config["env"]["params"]["rounds_per_step"] == 1
+        assert f["metrics/revenue"].shape == (3,), f["metrics/revenue"].shape
+        assert f["agents/bidder/action"].shape == (3, 3, 1)
+PY
+fi
+
+# --- interruption: SIGINT leaves readable files marked incomplete -------------------------
+"$agora" run "$quick" --out "$work/int" --threads 2 --set horizon=100000000 --set seeds.count=2 --quiet >/dev/null 2>"$work/int.err" &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid; code=$?
+[[ $code -eq 130 ]] || fail "interrupted run exit code $code, want 130 ($(cat "$work/int.err"))"
+grep -q '"complete": false' "$work/int/summary.json" || fail "interrupted summary not marked incomplete"
+grep -q 'interrupted by SIGINT' "$work/int/summary.json" || fail "interrupted summary lacks status"
+if /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
+  /usr/bin/python3 - "$work/int" <<'PY' || fail "h5py cannot read the interrupted run"
+import glob, sys, h5py
+files = glob.glob(sys.argv[1] + "/runs/*.h5")
+assert files
+for path in files:
+    with h5py.File(path, "r") as f:
+        assert int(f.attrs["complete"]) == 0, path
+        assert f["step"].shape[0] == f["metrics/revenue"].shape[0]
+PY
+fi
+
+if [[ $failures -gt 0 ]]; then echo "$failures failure(s)"; exit 1; fi
+echo "all CLI tests passed"
