@@ -275,8 +275,12 @@ Json describe_params(const ParamSpecs& specs) {
                              : spec.default_value;
     }
     if (spec.min || spec.max) {
-      entry["range"] = {spec.min ? Json(*spec.min) : Json("-inf"),
-                        spec.max ? Json(*spec.max) : Json("inf")};
+      auto bound = [&spec](std::optional<double> b, const char* none) {
+        if (!b) return Json(none);
+        if (spec.type == ParamType::kInt) return Json(static_cast<std::int64_t>(*b));
+        return Json(*b);
+      };
+      entry["range"] = {bound(spec.min, "-inf"), bound(spec.max, "inf")};
     }
     if (!spec.choices.empty()) entry["choices"] = spec.choices;
     out.push_back(entry);

@@ -148,7 +148,8 @@ AuctionEnv::AuctionEnv(const Json& params, const EnvContext& ctx)
       payment_(n_),
       highest_other_(n_) {
   outcome_.resize(rounds_, static_cast<Eigen::Index>(ctr_.size()));
-  others_scratch_.resize(ctr_.size() + 1);
+  others_scratch_.resize(static_cast<std::size_t>(std::max(n_, 1)));
+  top_values_scratch_.resize(std::min(ctr_.size(), static_cast<std::size_t>(n_)));
 }
 
 void AuctionEnv::draw_values(Rng& rng) {
@@ -185,8 +186,8 @@ double AuctionEnv::optimal_welfare(int round) const {
     for (int i = 1; i < n_; ++i) best = std::max(best, v[i]);
     return best * ctr_[0];
   }
-  double top[64];
-  const int m = std::min({k, n_, 64});
+  double* top = top_values_scratch_.data();
+  const int m = std::min(k, n_);
   int filled = 0;
   for (int i = 0; i < n_; ++i) {
     if (filled == m && v[i] <= top[m - 1]) continue;
@@ -292,9 +293,8 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
   fill_observations(result);
 }
 
-void AuctionEnv::top_other_bids(int round, int agent, std::span<double> out) const {
+int AuctionEnv::top_other_bids(int round, int agent, int m, std::span<double> out) const {
   const double* brow = bids_.data() + static_cast<std::ptrdiff_t>(round) * n_;
-  const int m = static_cast<int>(out.size());
   int filled = 0;
   for (int i = 0; i < n_; ++i) {
     if (i == agent) continue;
@@ -307,6 +307,20 @@ void AuctionEnv::top_other_bids(int round, int agent, std::span<double> out) con
     }
     out[pos] = b;
   }
+  if (filled < m || filled == n_ - 1) return filled;
+  // Mechanism::deviation() averages a tie over all the tied bidders: keep every other bid
+  // equal to the last one kept.
+  const double last = out[m - 1];
+  int kept = 0;
+  for (int p = m - 1; p >= 0 && out[p] == last; --p) ++kept;
+  for (int i = 0; i < n_; ++i) {
+    if (i != agent && brow[i] == last) --kept;
+  }
+  while (kept < 0) {
+    out[filled++] = last;
+    ++kept;
+  }
+  return filled;
 }
 
 void AuctionEnv::counterfactual_rewards(int agent, const RowBatch& candidates,
@@ -319,10 +333,10 @@ void AuctionEnv::counterfactual_rewards(int agent, const RowBatch& candidates,
   pay_scratch_.resize(count);
   out.setZero();
   const int others = std::min(n_ - 1, static_cast<int>(ctr_.size()) + 1);
-  std::span<double> top(others_scratch_.data(), static_cast<std::size_t>(others));
   for (int r = 0; r < rounds_; ++r) {
     const double value = values_(r, agent);
-    top_other_bids(r, agent, top);
+    const int kept = top_other_bids(r, agent, others, others_scratch_);
+    std::span<const double> top(others_scratch_.data(), static_cast<std::size_t>(kept));
     for (std::size_t c = 0; c < count; ++c) {
       bid_scratch_[c] = shade_mode_ ? candidates(c, 0) * value : candidates(c, 0);
     }

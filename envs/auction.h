@@ -58,7 +58,9 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   void draw_values(Rng& rng);
   void fill_observations(StepResult& result) const;
   double optimal_welfare(int round) const;
-  void top_other_bids(int round, int agent, std::span<double> out) const;
+  // Writes the m highest bids of the others in the round (descending) to out, followed by
+  // every further bid tied with the m-th, and returns how many it wrote.
+  int top_other_bids(int round, int agent, int m, std::span<double> out) const;
 
   const int n_;
   const int rounds_;
@@ -78,6 +80,7 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   Eigen::ArrayXd utility_, clicks_, payment_, highest_other_;
   double winning_bid_ = 0.0;
   mutable std::vector<double> others_scratch_;
+  mutable std::vector<double> top_values_scratch_;
   mutable std::vector<double> bid_scratch_, click_scratch_, pay_scratch_;
 };
 

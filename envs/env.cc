@@ -63,7 +63,10 @@ void Env::check_actions(const std::vector<RowBatch>& actions) const {
     const BoolArray& active = result_.roles[r].active;
     for (int i = 0; i < role.pool_size; ++i) {
       if (!active(i)) continue;
-      if (role.action_space.contains(actions[r].row(i))) continue;
+      // Infinite actions are rejected even in a dimension with an infinite bound.
+      if (role.action_space.contains(actions[r].row(i)) && actions[r].row(i).isFinite().all()) {
+        continue;
+      }
       std::ostringstream message;
       message << "action of " << role.name << " " << i << " is ";
       bool finite = actions[r].row(i).isFinite().all();

@@ -31,7 +31,10 @@ void print_params(const Json& params, const std::string& indent) {
   for (const auto& p : params) {
     std::cout << indent << p["name"].get<std::string>() << " (" << p["type"].get<std::string>();
     if (p.contains("default")) std::cout << ", default " << p["default"].dump();
-    if (p.contains("range")) std::cout << ", range [" << p["range"][0] << ", " << p["range"][1] << "]";
+    if (p.contains("range")) {
+      auto bound = [](const Json& b) { return b.is_string() ? b.get<std::string>() : b.dump(); };
+      std::cout << ", range [" << bound(p["range"][0]) << ", " << bound(p["range"][1]) << "]";
+    }
     if (p.contains("choices")) {
       std::cout << ", one of";
       for (const auto& c : p["choices"]) std::cout << " " << c.get<std::string>();

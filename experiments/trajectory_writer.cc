@@ -28,7 +28,6 @@ class ScopedId {
   ScopedId(const ScopedId&) = delete;
   ScopedId& operator=(const ScopedId&) = delete;
   hid_t get() const { return id_; }
-  bool ok() const { return id_ >= 0; }
 
  private:
   hid_t id_;
@@ -42,11 +41,11 @@ herr_t keep_innermost(unsigned /*n*/, const H5E_error2_t* error, void* text) {
   return 0;
 }
 
-// The innermost message on the HDF5 error stack; the OS reason when HDF5 quotes one.
+// The innermost message on the HDF5 error stack (the OS reason when HDF5 quotes one). Read it
+// right after the failing call: the next API call clears the stack.
 std::string hdf5_error() {
   std::string text;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, keep_innermost, &text);
-  H5Eclear2(H5E_DEFAULT);
   const std::string marker = "error message = '";
   const auto at = text.find(marker);
   if (at != std::string::npos) {
@@ -54,6 +53,26 @@ std::string hdf5_error() {
     return text.substr(begin, text.find('\'', begin) - begin);
   }
   return text.empty() ? "unknown HDF5 error" : text;
+}
+
+struct Hdf5Failure {
+  std::string what;
+  std::string reason;
+};
+
+hid_t check(hid_t id, const std::string& what) {
+  if (id < 0) throw Hdf5Failure{what, hdf5_error()};
+  return id;
+}
+
+herr_t check(herr_t status, const std::string& what) {
+  if (status < 0) throw Hdf5Failure{what, hdf5_error()};
+  return status;
+}
+
+ConfigError write_error(const std::string& path, const Hdf5Failure& failure) {
+  return ConfigError(path, "cannot write trajectory file (" + failure.what + "): " +
+                               failure.reason);
 }
 
 void silence_hdf5_errors() {
@@ -64,50 +83,55 @@ void silence_hdf5_errors() {
   }
 }
 
-hid_t utf8_string_type() {
-  const hid_t type = H5Tcopy(H5T_C_S1);
-  if (type >= 0) {
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
+void delete_attribute(hid_t object, const std::string& name) {
+  if (check(H5Aexists(object, name.c_str()), "reading attribute " + name) > 0) {
+    check(H5Adelete(object, name.c_str()), "replacing attribute " + name);
   }
-  return type;
 }
 
-bool write_strings(hid_t object, const std::string& name, const std::vector<std::string>& values,
+void write_strings(hid_t object, const std::string& name, const std::vector<std::string>& values,
                    bool scalar) {
-  if (H5Aexists(object, name.c_str()) > 0 && H5Adelete(object, name.c_str()) < 0) return false;
+  const std::string what = "writing attribute " + name;
+  delete_attribute(object, name);
   std::vector<const char*> pointers;
-  pointers.reserve(values.size());
+  pointers.reserve(values.size() + 1);
   for (const std::string& value : values) pointers.push_back(value.c_str());
+  pointers.push_back(nullptr);
   const hsize_t dims[1] = {values.size()};
-  ScopedId space(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, dims, nullptr), H5Sclose);
-  ScopedId type(utf8_string_type(), H5Tclose);
-  if (!space.ok() || !type.ok()) return false;
-  ScopedId attribute(
-      H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-      H5Aclose);
-  return attribute.ok() && H5Awrite(attribute.get(), type.get(), pointers.data()) >= 0;
+  ScopedId space(check(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, dims, nullptr), what),
+                 H5Sclose);
+  ScopedId type(check(H5Tcopy(H5T_C_S1), what), H5Tclose);
+  check(H5Tset_size(type.get(), H5T_VARIABLE), what);
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), what);
+  ScopedId attribute(check(H5Acreate2(object, name.c_str(), type.get(), space.get(),
+                                      H5P_DEFAULT, H5P_DEFAULT),
+                           what),
+                     H5Aclose);
+  if (!values.empty() || scalar) check(H5Awrite(attribute.get(), type.get(), pointers.data()), what);
 }
 
-bool write_scalar(hid_t object, const std::string& name, hid_t file_type, hid_t memory_type,
+void write_scalar(hid_t object, const std::string& name, hid_t file_type, hid_t memory_type,
                   const void* value) {
-  if (H5Aexists(object, name.c_str()) > 0) {
-    ScopedId attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
-    return attribute.ok() && H5Awrite(attribute.get(), memory_type, value) >= 0;
+  const std::string what = "writing attribute " + name;
+  if (check(H5Aexists(object, name.c_str()), what) > 0) {
+    ScopedId attribute(check(H5Aopen(object, name.c_str(), H5P_DEFAULT), what), H5Aclose);
+    check(H5Awrite(attribute.get(), memory_type, value), what);
+    return;
   }
-  ScopedId space(H5Screate(H5S_SCALAR), H5Sclose);
-  ScopedId attribute(
-      H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-      H5Aclose);
-  return attribute.ok() && H5Awrite(attribute.get(), memory_type, value) >= 0;
+  ScopedId space(check(H5Screate(H5S_SCALAR), what), H5Sclose);
+  ScopedId attribute(check(H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                                      H5P_DEFAULT),
+                           what),
+                     H5Aclose);
+  check(H5Awrite(attribute.get(), memory_type, value), what);
 }
 
-bool write_int(hid_t object, const std::string& name, std::int64_t value) {
-  return write_scalar(object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
+void write_int(hid_t object, const std::string& name, std::int64_t value) {
+  write_scalar(object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
 }
 
-bool write_json_attribute(hid_t object, const std::string& name, const Json& value) {
-  if (H5Aexists(object, name.c_str()) > 0 && H5Adelete(object, name.c_str()) < 0) return false;
+void write_json_attribute(hid_t object, const std::string& name, const Json& value) {
+  delete_attribute(object, name);
   switch (value.type()) {
     case Json::value_t::string:
       return write_strings(object, name, {value.get<std::string>()}, true);
@@ -209,29 +233,31 @@ TrajectoryWriter::TrajectoryWriter(const std::string& path, const TrajectoryLayo
 
   std::lock_guard<std::mutex> lock(hdf5_mutex());
   silence_hdf5_errors();
-  ScopedId fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
-  ScopedId fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  if (!fcpl.ok() || !fapl.ok() || H5Pset_obj_track_times(fcpl.get(), 0) < 0 ||
-      H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG) < 0) {
-    throw ConfigError(path_, "cannot create trajectory file: " + hdf5_error());
+  try {
+    const std::string what = "creating the file";
+    ScopedId fcpl(check(H5Pcreate(H5P_FILE_CREATE), what), H5Pclose);
+    ScopedId fapl(check(H5Pcreate(H5P_FILE_ACCESS), what), H5Pclose);
+    check(H5Pset_obj_track_times(fcpl.get(), 0), what);
+    check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), what);
+    file_ = check(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), what);
+  } catch (const Hdf5Failure& failure) {
+    throw ConfigError(path_, "cannot create trajectory file: " + failure.reason);
   }
-  file_ = H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get());
-  if (file_ < 0) throw ConfigError(path_, "cannot create trajectory file: " + hdf5_error());
   try {
     const std::uint8_t incomplete = 0;
-    if (!write_scalar(file_, "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, &incomplete) ||
-        !write_int(file_, "schema_version", kTrajectorySchemaVersion) ||
-        !write_int(file_, "stride", stride_) || !write_int(file_, "horizon", horizon_) ||
-        !write_int(file_, "steps_completed", 0)) {
-      fail("writing the attributes");
-    }
+    write_scalar(file_, "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, &incomplete);
+    write_int(file_, "schema_version", kTrajectorySchemaVersion);
+    write_int(file_, "stride", stride_);
+    write_int(file_, "horizon", horizon_);
+    write_int(file_, "steps_completed", 0);
     if (attributes.is_object()) {
-      for (const auto& [key, value] : attributes.items()) {
-        if (!write_json_attribute(file_, key, value)) fail("writing attribute " + key);
-      }
+      for (const auto& [key, value] : attributes.items()) write_json_attribute(file_, key, value);
     }
     create_datasets(layout);
-    if (H5Fflush(file_, H5F_SCOPE_LOCAL) < 0) fail("flushing");
+    check(H5Fflush(file_, H5F_SCOPE_LOCAL), "flushing");
+  } catch (const Hdf5Failure& failure) {
+    close_all();
+    throw write_error(path_, failure);
   } catch (...) {
     close_all();
     throw;
@@ -239,11 +265,12 @@ TrajectoryWriter::TrajectoryWriter(const std::string& path, const TrajectoryLayo
 }
 
 void TrajectoryWriter::create_datasets(const TrajectoryLayout& layout) {
-  ScopedId gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
-  if (!gcpl.ok() || H5Pset_obj_track_times(gcpl.get(), 0) < 0) fail("creating groups");
+  ScopedId gcpl(check(H5Pcreate(H5P_GROUP_CREATE), "creating groups"), H5Pclose);
+  check(H5Pset_obj_track_times(gcpl.get(), 0), "creating groups");
   const auto make_group = [&](hid_t parent, const std::string& name) {
-    const hid_t group = H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT);
-    if (group < 0) fail("creating group " + name);
+    const hid_t group = check(
+        H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
+        "creating group " + name);
     groups_.push_back(group);
     return group;
   };
@@ -252,7 +279,7 @@ void TrajectoryWriter::create_datasets(const TrajectoryLayout& layout) {
   add_dataset(file_, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, {}, &zero, step_rows_.data());
 
   const hid_t metrics = make_group(file_, "metrics");
-  if (!write_strings(metrics, "names", layout.metric_names, false)) fail("writing metric names");
+  write_strings(metrics, "names", layout.metric_names, false);
   for (std::size_t m = 0; m < metric_count_; ++m) {
     add_dataset(metrics, layout.metric_names[m], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {}, &kNaN,
                 metric_rows_.data() + m * static_cast<std::size_t>(chunk_rows_));
@@ -261,7 +288,7 @@ void TrajectoryWriter::create_datasets(const TrajectoryLayout& layout) {
   const hid_t agents = make_group(file_, "agents");
   std::vector<std::string> role_names;
   for (const TrajectoryLayout::Role& role : layout.roles) role_names.push_back(role.name);
-  if (!write_strings(agents, "roles", role_names, false)) fail("writing role names");
+  write_strings(agents, "roles", role_names, false);
   for (std::size_t r = 0; r < roles_.size(); ++r) {
     const TrajectoryLayout::Role& spec = layout.roles[r];
     RoleLog& role = roles_[r];
@@ -272,9 +299,7 @@ void TrajectoryWriter::create_datasets(const TrajectoryLayout& layout) {
     if (spec.action_dim > 0) {
       add_dataset(group, "action", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                   {pool, static_cast<hsize_t>(spec.action_dim)}, &kNaN, role.action_rows.data());
-      if (!write_strings(datasets_.back().id, "labels", spec.action_labels, false)) {
-        fail("writing action labels");
-      }
+      write_strings(datasets_.back().id, "labels", spec.action_labels, false);
     }
     add_dataset(group, "active", H5T_STD_U8LE, H5T_NATIVE_UINT8, {pool}, &zero_byte,
                 role.active_rows.data());
@@ -293,23 +318,26 @@ void TrajectoryWriter::add_dataset(Hid group, const std::string& name, Hid file_
     chunk.push_back(extent);
   }
   const int rank = static_cast<int>(dims.size());
-  ScopedId space(H5Screate_simple(rank, dims.data(), max_dims.data()), H5Sclose);
-  ScopedId dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  ScopedId dapl(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose);
-  bool ok = space.ok() && dcpl.ok() && dapl.ok() &&
-            H5Pset_chunk(dcpl.get(), rank, chunk.data()) >= 0 &&
-            H5Pset_obj_track_times(dcpl.get(), 0) >= 0 &&
-            H5Pset_fill_value(dcpl.get(), memory_type, fill) >= 0 &&
-            H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0,
-                               H5D_CHUNK_CACHE_W0_DEFAULT) >= 0;
-  if (ok && compression_ > 0) {
-    ok = H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 && H5Pset_shuffle(dcpl.get()) >= 0 &&
-         H5Pset_deflate(dcpl.get(), static_cast<unsigned>(compression_)) >= 0;
+  const std::string what = "creating dataset " + name;
+  ScopedId space(check(H5Screate_simple(rank, dims.data(), max_dims.data()), what), H5Sclose);
+  ScopedId dcpl(check(H5Pcreate(H5P_DATASET_CREATE), what), H5Pclose);
+  ScopedId dapl(check(H5Pcreate(H5P_DATASET_ACCESS), what), H5Pclose);
+  check(H5Pset_chunk(dcpl.get(), rank, chunk.data()), what);
+  check(H5Pset_obj_track_times(dcpl.get(), 0), what);
+  check(H5Pset_fill_value(dcpl.get(), memory_type, fill), what);
+  check(H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0,
+                           H5D_CHUNK_CACHE_W0_DEFAULT),
+        what);
+  if (compression_ > 0) {
+    if (check(H5Zfilter_avail(H5Z_FILTER_DEFLATE), what) <= 0) {
+      throw Hdf5Failure{what, "this HDF5 library has no deflate filter"};
+    }
+    check(H5Pset_shuffle(dcpl.get()), what);
+    check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(compression_)), what);
   }
-  if (!ok) fail("preparing dataset " + name);
-  const hid_t id =
-      H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get());
-  if (id < 0) fail("creating dataset " + name);
+  const hid_t id = check(
+      H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), dapl.get()),
+      what);
   datasets_.push_back({id, memory_type, std::move(row_shape), buffer});
 }
 
@@ -399,28 +427,32 @@ void TrajectoryWriter::write_rows() {
   const auto rows = static_cast<hsize_t>(buffered_rows_);
   const auto first = static_cast<hsize_t>(rows_written_);
   std::lock_guard<std::mutex> lock(hdf5_mutex());
-  for (const Dataset& dataset : datasets_) {
-    std::vector<hsize_t> extent = {first + rows};
-    std::vector<hsize_t> start = {first};
-    std::vector<hsize_t> count = {rows};
-    for (hsize_t dim : dataset.row_shape) {
-      extent.push_back(dim);
-      start.push_back(0);
-      count.push_back(dim);
+  try {
+    const std::string what = "writing rows";
+    for (const Dataset& dataset : datasets_) {
+      std::vector<hsize_t> extent = {first + rows};
+      std::vector<hsize_t> start = {first};
+      std::vector<hsize_t> count = {rows};
+      for (hsize_t dim : dataset.row_shape) {
+        extent.push_back(dim);
+        start.push_back(0);
+        count.push_back(dim);
+      }
+      const int rank = static_cast<int>(extent.size());
+      check(H5Dset_extent(dataset.id, extent.data()), what);
+      ScopedId file_space(check(H5Dget_space(dataset.id), what), H5Sclose);
+      ScopedId memory_space(check(H5Screate_simple(rank, count.data(), nullptr), what), H5Sclose);
+      check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
+                                count.data(), nullptr),
+            what);
+      check(H5Dwrite(dataset.id, dataset.memory_type, memory_space.get(), file_space.get(),
+                     H5P_DEFAULT, dataset.buffer),
+            what);
     }
-    const int rank = static_cast<int>(extent.size());
-    if (H5Dset_extent(dataset.id, extent.data()) < 0) fail("extending a dataset");
-    ScopedId file_space(H5Dget_space(dataset.id), H5Sclose);
-    ScopedId memory_space(H5Screate_simple(rank, count.data(), nullptr), H5Sclose);
-    if (!file_space.ok() || !memory_space.ok() ||
-        H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
-                            count.data(), nullptr) < 0 ||
-        H5Dwrite(dataset.id, dataset.memory_type, memory_space.get(), file_space.get(),
-                 H5P_DEFAULT, dataset.buffer) < 0) {
-      fail("writing rows");
-    }
+    check(H5Fflush(file_, H5F_SCOPE_LOCAL), "flushing");
+  } catch (const Hdf5Failure& failure) {
+    throw write_error(path_, failure);
   }
-  if (H5Fflush(file_, H5F_SCOPE_LOCAL) < 0) fail("flushing");
   rows_written_ += buffered_rows_;
   buffered_rows_ = 0;
 }
@@ -433,18 +465,20 @@ void TrajectoryWriter::finish(bool complete, const Json& extra_attributes) {
   if (window_steps_ > 0) end_window();
   if (buffered_rows_ > 0) write_rows();
   std::lock_guard<std::mutex> lock(hdf5_mutex());
-  if (!write_int(file_, "steps_completed", steps_)) fail("writing attribute steps_completed");
-  if (extra_attributes.is_object()) {
-    for (const auto& [key, value] : extra_attributes.items()) {
-      if (!write_json_attribute(file_, key, value)) fail("writing attribute " + key);
+  try {
+    write_int(file_, "steps_completed", steps_);
+    if (extra_attributes.is_object()) {
+      for (const auto& [key, value] : extra_attributes.items()) {
+        write_json_attribute(file_, key, value);
+      }
     }
+    check(H5Fflush(file_, H5F_SCOPE_LOCAL), "flushing");
+    const std::uint8_t flag = complete ? 1 : 0;
+    write_scalar(file_, "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, &flag);
+  } catch (const Hdf5Failure& failure) {
+    throw write_error(path_, failure);
   }
-  if (H5Fflush(file_, H5F_SCOPE_LOCAL) < 0) fail("flushing");
-  const std::uint8_t flag = complete ? 1 : 0;
-  if (!write_scalar(file_, "complete", H5T_STD_U8LE, H5T_NATIVE_UINT8, &flag)) {
-    fail("writing attribute complete");
-  }
-  if (!close_all()) fail("closing");
+  if (!close_all()) throw write_error(path_, {"closing", hdf5_error()});
 }
 
 TrajectoryWriter::~TrajectoryWriter() {
@@ -475,10 +509,6 @@ bool TrajectoryWriter::close_all() {
     file_ = -1;
   }
   return ok;
-}
-
-void TrajectoryWriter::fail(const std::string& what) const {
-  throw ConfigError(path_, "cannot write trajectory file (" + what + "): " + hdf5_error());
 }
 
 }  // namespace agora

@@ -113,7 +113,6 @@ class TrajectoryWriter {
   void end_window();
   void write_rows();
   bool close_all();  // false when closing the file failed
-  [[noreturn]] void fail(const std::string& what) const;
 
   std::string path_;
   std::int64_t stride_;

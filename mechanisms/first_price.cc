@@ -32,6 +32,20 @@ DeviationOutcome FirstPrice::deviation(std::span<const double> others_desc, doub
   return result;
 }
 
+void FirstPrice::deviations(std::span<const double> others_desc, std::span<const double> bids,
+                            std::span<const double> ctr, std::span<double> clicks,
+                            std::span<double> payments) const {
+  if (ctr.size() == 1) {
+    one_slot_deviations<true>(others_desc, bids, ctr[0], reserve_, clicks, payments);
+    return;
+  }
+  for (std::size_t c = 0; c < bids.size(); ++c) {
+    const double bid = bids[c];
+    average_over_tie_positions(others_desc, bid, ctr, reserve_, [bid](double) { return bid; },
+                               clicks[c], payments[c]);
+  }
+}
+
 namespace {
 
 std::unique_ptr<Mechanism> make(const Json& params) {

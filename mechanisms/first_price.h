@@ -19,6 +19,9 @@ class FirstPrice final : public Mechanism {
            AuctionOutcome& out, Rng& rng) const override;
   DeviationOutcome deviation(std::span<const double> others_desc, double bid,
                              std::span<const double> ctr) const override;
+  void deviations(std::span<const double> others_desc, std::span<const double> bids,
+                  std::span<const double> ctr, std::span<double> clicks,
+                  std::span<double> payments) const override;
   double reserve() const override { return reserve_; }
 
  private:

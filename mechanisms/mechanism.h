@@ -48,11 +48,13 @@ class Mechanism {
   // bids: auctions x bidders, row-major. out is resized to auctions x ctr.size().
   virtual void run(const double* bids, int auctions, int bidders, std::span<const double> ctr,
                    AuctionOutcome& out, Rng& rng) const = 0;
-  // others_desc: the other bidders' bids sorted in decreasing order (at least the
-  // ctr.size() + 1 highest of them).
+  // others_desc: the other bidders' bids sorted in decreasing order: all of them, or at least
+  // the ctr.size() + 1 highest together with every other bid equal to the last one kept (a
+  // tie is averaged over all the tied bidders, so none of them may be cut off).
   virtual DeviationOutcome deviation(std::span<const double> others_desc, double bid,
                                      std::span<const double> ctr) const = 0;
-  // deviation() for many candidate bids at once (the full-information learners' hot path).
+  // deviation() for many candidate bids at once (the full-information learners' hot path);
+  // results are identical to deviation()'s.
   virtual void deviations(std::span<const double> others_desc, std::span<const double> bids,
                           std::span<const double> ctr, std::span<double> clicks,
                           std::span<double> payments) const;

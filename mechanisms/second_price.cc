@@ -36,6 +36,22 @@ DeviationOutcome SecondPrice::deviation(std::span<const double> others_desc, dou
   return result;
 }
 
+void SecondPrice::deviations(std::span<const double> others_desc, std::span<const double> bids,
+                             std::span<const double> ctr, std::span<double> clicks,
+                             std::span<double> payments) const {
+  if (ctr.size() == 1) {
+    one_slot_deviations<false>(others_desc, bids, ctr[0], reserve_, clicks, payments);
+    return;
+  }
+  const double reserve = reserve_;
+  for (std::size_t c = 0; c < bids.size(); ++c) {
+    average_over_tie_positions(
+        others_desc, bids[c], ctr, reserve_,
+        [reserve](double next_below) { return std::max(next_below, reserve); }, clicks[c],
+        payments[c]);
+  }
+}
+
 namespace {
 
 std::unique_ptr<Mechanism> make(const Json& params) {

@@ -1,0 +1,59 @@
+#include "agents/bid_action.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+
+namespace agora {
+
+BidAction::BidAction(const RoleSpec& role, const std::string& error_path, bool needs_value) {
+  const Space& actions = role.action_space;
+  const int bid_column = actions.index_of("bid");
+  const int shade_column = actions.index_of("shade");
+  if (actions.kind() != Space::Kind::kBox || (bid_column < 0 && shade_column < 0)) {
+    throw ConfigError(error_path, "a bidder needs an action dimension labelled 'bid' or 'shade'; "
+                                  "role '" + role.name + "' has actions " + actions.describe());
+  }
+  units_ = bid_column >= 0 ? Units::kBid : Units::kShade;
+  action_column_ = bid_column >= 0 ? bid_column : shade_column;
+  action_dim_ = actions.dim();
+  action_low_ = actions.low()(action_column_);
+  action_high_ = actions.high()(action_column_);
+  other_defaults_.resize(action_dim_);
+  for (int d = 0; d < action_dim_; ++d) {
+    const double low = actions.low()(d);
+    other_defaults_(d) = std::clamp(std::isfinite(low) ? low : 0.0, low, actions.high()(d));
+  }
+
+  const Space& observations = role.observation_space;
+  value_column_ = observations.kind() == Space::Kind::kBox ? observations.index_of("value") : -1;
+  if (value_column_ >= 0) {
+    value_low_ = observations.low()(value_column_);
+    value_high_ = observations.high()(value_column_);
+  } else if (needs_value) {
+    throw ConfigError(error_path, "a bidder needs an observation dimension labelled 'value'; "
+                                  "role '" + role.name + "' observes " + observations.describe());
+  }
+}
+
+double BidAction::action_for_bid(double bid, double value) const {
+  if (units_ == Units::kBid) return clip(bid);
+  return clip(value > 0.0 ? bid / value : 1.0);
+}
+
+double BidAction::action_for_shade(double shade, double value) const {
+  if (units_ == Units::kShade) return clip(shade);
+  return clip(shade * value);
+}
+
+void BidAction::write(RowBatch& actions, int row, double action) const {
+  if (action_dim_ == 1) {
+    actions(row, 0) = action;
+    return;
+  }
+  actions.row(row) = other_defaults_.transpose();
+  actions(row, action_column_) = action;
+}
+
+}  // namespace agora

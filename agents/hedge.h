@@ -1,0 +1,69 @@
+// Hedge (exponential weights) over K arms with full-information feedback.
+//
+// Model: the learner keeps log-weights L_a = η Σ_s r_s(a) over the rewards every arm would
+// have earned and plays arm a with probability p_a = exp(L_a) / Σ_b exp(L_b). With rewards in
+// an interval of width w and η = sqrt(8 ln K / T) / w, the expected external regret after T
+// rounds is at most w · sqrt(T ln K / 2) (Freund & Schapire 1997; Cesa-Bianchi & Lugosi 2006,
+// Thm. 2.2). As the "hedge" agent it learns over a bid or shading grid (see grid_learner.h)
+// and needs a role with full-information feedback (the env's counterfactual rewards).
+//
+// Sampling is exact and O(log K) per round (the update is one vector add): the core caches
+// p̃ ∝ exp(L̃) at the last refresh and tracks the drift Δ = L − L̃ with its max M and min m.
+// It draws a ~ p̃ by binary search in the cached CDF and accepts with probability
+// exp(Δ_a − M); accepted draws have probability ∝ p̃_a exp(Δ_a) ∝ exp(L_a), i.e. exactly p.
+// Every draw is accepted with probability ≥ exp(m − M), and the cache is refreshed (K exps)
+// before a draw once M − m > ln 2, so a round needs fewer than two draws on average.
+//
+// Parameters (the "hedge" agent; plus the grid parameters of grid_learner.h):
+//   learning_rate  number > 0 or null, default null  η; null = sqrt(8 ln K / T) / w with
+//                                                   T = horizon / value_buckets (rounded up)
+//   reward_range   [low, high] or null, default null w = high − low; null = derived from
+//                                                   the value and bid ranges (docs/agents.md)
+//
+// Freund & Schapire, "A decision-theoretic generalization of on-line learning and an
+// application to boosting", JCSS 55 (1997); Littlestone & Warmuth, "The weighted majority
+// algorithm" (1994); Cesa-Bianchi & Lugosi, Prediction, Learning, and Games (2006), ch. 2.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <vector>
+
+#include "core/params.h"
+#include "core/rng.h"
+
+namespace agora {
+
+class Hedge {
+ public:
+  static constexpr bool kFullInformation = true;
+
+  Hedge(int arms, double learning_rate);
+  // sqrt(8 ln K / T) / reward_width: the rate of the w · sqrt(T ln K / 2) regret bound.
+  static double default_learning_rate(int arms, std::int64_t horizon, double reward_width);
+
+  int arms() const { return static_cast<int>(base_log_weights_.size()); }
+  double learning_rate() const { return learning_rate_; }
+  std::int64_t refreshes() const { return refreshes_; }
+
+  int select(Rng& rng);
+  // rewards(a) = the reward arm a earned this round, for every arm.
+  void update_all(const Eigen::Ref<const Eigen::ArrayXd>& rewards);
+
+  Eigen::ArrayXd probabilities() const;
+  Json to_json() const;
+
+ private:
+  void refresh();
+
+  double learning_rate_;
+  Eigen::ArrayXd base_log_weights_;  // L̃, shifted so its maximum is 0
+  Eigen::ArrayXd drift_;             // Δ = L − L̃
+  Eigen::ArrayXd weights_;           // scratch for the refresh
+  std::vector<double> cdf_;          // cumulative exp(L̃)
+  double max_drift_ = 0.0;
+  double min_drift_ = 0.0;
+  std::int64_t refreshes_ = 0;
+};
+
+}  // namespace agora

@@ -1,0 +1,170 @@
+#include <doctest/doctest.h>
+
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/random/uniform_01.hpp>
+#include <cmath>
+#include <functional>
+
+#include "agents/bidder_fixture.h"
+#include "agents/hedge.h"
+#include "core/error.h"
+
+namespace agora {
+namespace {
+
+// Expected external regret of Hedge on `rewards(t, p)` (the adversary may see the current
+// distribution p), measured with the exact distribution each round.
+double hedge_regret(int arms, int horizon, double low, double high,
+                    const std::function<Eigen::ArrayXd(int, const Eigen::ArrayXd&)>& rewards) {
+  Hedge hedge(arms, Hedge::default_learning_rate(arms, horizon, high - low));
+  Eigen::ArrayXd cumulative = Eigen::ArrayXd::Zero(arms);
+  double earned = 0.0;
+  for (int t = 0; t < horizon; ++t) {
+    const Eigen::ArrayXd p = hedge.probabilities();
+    const Eigen::ArrayXd r = rewards(t, p);
+    earned += (p * r).sum();
+    cumulative += r;
+    hedge.update_all(r);
+  }
+  return cumulative.maxCoeff() - earned;
+}
+
+double chi_square(const std::vector<int>& counts, const Eigen::ArrayXd& p, int draws) {
+  double statistic = 0.0;
+  for (int a = 0; a < p.size(); ++a) {
+    const double expected = draws * p(a);
+    statistic += (counts[a] - expected) * (counts[a] - expected) / expected;
+  }
+  return statistic;
+}
+
+TEST_CASE("hedge: external regret within sqrt(T ln K / 2) times the range on adversarial "
+          "sequences") {
+  const int arms = 10;
+  const int horizon = 4000;
+  const double bound = std::sqrt(horizon * std::log(arms) / 2.0);
+
+  SUBCASE("adaptive adversary rewards the least likely arm") {
+    const double regret = hedge_regret(arms, horizon, 0.0, 1.0, [&](int, const Eigen::ArrayXd& p) {
+      Eigen::ArrayXd r = Eigen::ArrayXd::Zero(arms);
+      Eigen::Index least;
+      p.minCoeff(&least);
+      r(least) = 1.0;
+      return r;
+    });
+    CHECK(regret <= bound);
+  }
+  SUBCASE("best arm switches halfway") {
+    const double regret = hedge_regret(arms, horizon, 0.0, 1.0, [&](int t, const Eigen::ArrayXd&) {
+      Eigen::ArrayXd r = Eigen::ArrayXd::Constant(arms, 0.2);
+      r(t < horizon / 2 ? 0 : 1) = 1.0;
+      if (t >= horizon / 2) r(2) = 0.9;
+      return r;
+    });
+    CHECK(regret <= bound);
+    CHECK(regret > 0.0);
+  }
+  SUBCASE("rewards in [-2, 3] scale the bound by the range") {
+    Rng rng(3);
+    boost::random::uniform_01<double> uniform;
+    const double regret = hedge_regret(arms, horizon, -2.0, 3.0, [&](int t, const Eigen::ArrayXd&) {
+      Eigen::ArrayXd r(arms);
+      for (int a = 0; a < arms; ++a) r(a) = -2.0 + 5.0 * uniform(rng) * (1.0 + 0.02 * a) / 1.2;
+      if (t % 3 == 0) r.reverseInPlace();
+      return r;
+    });
+    CHECK(regret <= 5.0 * bound);
+  }
+}
+
+TEST_CASE("hedge: sampling is exactly exp(L)/Z, through the rejection path and refreshes") {
+  const int arms = 6;
+  const int draws = 120000;
+  const double critical = boost::math::quantile(boost::math::chi_squared(arms - 1), 0.999);
+  Hedge hedge(arms, 0.5);
+  Rng rng(11);
+  Eigen::ArrayXd r(arms);
+  r << 0.0, 1.0, 2.0, 0.5, 3.0, 1.5;
+  hedge.update_all(r);
+  hedge.select(rng);  // drift spread 1.5 > ln 2: refreshes the cache
+  CHECK(hedge.refreshes() == 1);
+  r << 0.3, 0.0, 0.6, 1.1, 0.2, 0.9;  // drift spread 0.55 < ln 2: samples go through rejection
+  hedge.update_all(r);
+
+  const Eigen::ArrayXd p = hedge.probabilities();
+  CHECK(p.sum() == doctest::Approx(1.0));
+  std::vector<int> counts(arms, 0);
+  for (int n = 0; n < draws; ++n) ++counts[hedge.select(rng)];
+  CHECK(hedge.refreshes() == 1);
+  CHECK(chi_square(counts, p, draws) < critical);
+
+  // Small updates between draws: the stream of draws still follows p_t at every step. Compare
+  // the draws at step t over many independent learners against the exact p_t.
+  const int learners = 40000;
+  const int steps = 12;
+  std::vector<Hedge> population(learners, Hedge(arms, 0.2));
+  std::vector<std::vector<int>> counts_at(steps, std::vector<int>(arms, 0));
+  std::vector<Eigen::ArrayXd> exact(steps);
+  for (int t = 0; t < steps; ++t) {
+    Eigen::ArrayXd rewards(arms);
+    for (int a = 0; a < arms; ++a) rewards(a) = std::sin(1.7 * a + 0.9 * t) + 0.3 * a;
+    exact[t] = population[0].probabilities();
+    for (auto& learner : population) {
+      ++counts_at[t][learner.select(rng)];
+      learner.update_all(rewards);
+    }
+  }
+  CHECK(population[0].refreshes() >= 2);
+  for (int t = 0; t < steps; ++t) {
+    CAPTURE(t);
+    CHECK(chi_square(counts_at[t], exact[t], learners) < critical);
+  }
+}
+
+TEST_CASE("hedge: few cache refreshes at the default learning rate") {
+  const int arms = 101;
+  const int horizon = 100000;
+  Hedge hedge(arms, Hedge::default_learning_rate(arms, horizon, 1.0));
+  Rng rng(5);
+  boost::random::uniform_01<double> uniform;
+  Eigen::ArrayXd r(arms);
+  for (int t = 0; t < horizon; ++t) {
+    for (int a = 0; a < arms; ++a) r(a) = uniform(rng);
+    hedge.select(rng);
+    hedge.update_all(r);
+  }
+  // Each step moves the drift spread by at most eta = 0.0061; a refresh every ~100 steps.
+  CHECK(hedge.refreshes() < horizon / 50);
+  CHECK(hedge.refreshes() > 0);
+}
+
+TEST_CASE("hedge agent: needs full information and a derivable reward range") {
+  test::Harness bandit(test::bidder_role(2));
+  CHECK_THROWS_WITH_AS(bandit.make("hedge", Json::object()),
+                       doctest::Contains("agents.bidder[0].type: 'hedge' needs full-information "
+                                         "feedback"),
+                       ConfigError);
+  test::Harness unbounded(
+      test::bidder_role(2, "bid", 5.0, 0.0, INFINITY, Feedback::kFull));
+  CHECK_THROWS_WITH_AS(unbounded.make("hedge", Json::object()),
+                       doctest::Contains("agents.bidder[0].params.reward_range: cannot derive"),
+                       ConfigError);
+  CHECK_NOTHROW(unbounded.make("hedge", Json{{"reward_range", {-5.0, 10.0}}}));
+  CHECK_NOTHROW(unbounded.make("hedge", Json{{"learning_rate", 0.1}, {"reward_range", {0, 1}}}));
+}
+
+TEST_CASE("hedge agent: learns the best bid against a fixed rival from counterfactuals") {
+  test::Harness harness(test::bidder_role(1, "bid", 1.0, 0.0, 1.0, Feedback::kFull));
+  auto policy = harness.make("hedge", Json{{"points", 11}}, 2000);
+  const Eigen::ArrayXd values = Eigen::ArrayXd::Constant(1, 0.8);
+  const Eigen::ArrayXd rivals = Eigen::ArrayXd::Constant(1, 0.45);
+  for (int t = 0; t < 2000; ++t) harness.step(*policy, values, rivals);
+  CHECK(harness.market.calls == 2000);
+  const auto& p = policy->strategy()["agents"][0]["buckets"][0]["probabilities"];
+  double winning = 0.0;  // every bid above 0.45 earns 0.35
+  for (int k = 5; k < 11; ++k) winning += p[k].get<double>();
+  CHECK(winning > 0.99);
+}
+
+}  // namespace
+}  // namespace agora

@@ -1,0 +1,563 @@
+// The `auction` env: conformance under many configurations, auction theory (Vickrey 1961;
+// Myerson 1981; Krishna, Auction Theory, 2nd ed. 2010, ch. 2), hand-worked multi-slot
+// examples (Edelman, Ostrovsky & Schwarz 2007) and config errors.
+#include "envs/auction.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "envs/env_registry.h"
+#include "mechanisms/mechanism.h"
+#include "tests/envs/conformance.h"
+
+namespace agora::testing {
+namespace {
+
+std::unique_ptr<Env> make_auction(const Json& params, const std::string& mechanism = "second_price",
+                                  double reserve = 0.0, std::int64_t horizon = 15) {
+  EnvContext ctx;
+  ctx.horizon = horizon;
+  ctx.mechanism = make_mechanism(mechanism, Json{{"reserve", reserve}}, "mechanism");
+  ctx.mechanism_name = mechanism;
+  return make_env("auction", params, ctx);
+}
+
+std::function<std::unique_ptr<Env>()> auction_factory(const Json& params,
+                                                      const std::string& mechanism,
+                                                      double reserve = 0.0) {
+  return [=] { return make_auction(params, mechanism, reserve); };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conformance.
+
+TEST_CASE("auction passes the conformance harness") {
+  struct Setup {
+    const char* name;
+    const char* params;
+    const char* mechanism;
+    double reserve;
+  };
+  const std::vector<Setup> setups = {
+      {"defaults", "{}", "second_price", 0.0},
+      {"3 slots, R=50, shade, full, first price",
+       R"({"n_bidders": 5, "ctr": [0.5, 0.3, 0.1], "rounds_per_step": 50, "bid_mode": "shade",
+           "feedback": "full"})",
+       "first_price", 0.0},
+      {"own feedback, first price with a reserve", R"({"n_bidders": 4, "feedback": "own"})",
+       "first_price", 0.3},
+      {"winning_bid feedback, second price with a reserve, R=50",
+       R"({"n_bidders": 3, "feedback": "winning_bid", "rounds_per_step": 50})", "second_price",
+       0.4},
+      {"persistent values, full, R=50",
+       R"({"n_bidders": 3, "persistent_values": true, "feedback": "full", "rounds_per_step": 50})",
+       "second_price", 0.0},
+      {"persistent values, shade, 2 slots",
+       R"({"n_bidders": 4, "persistent_values": true, "feedback": "full", "bid_mode": "shade",
+           "ctr": [0.7, 0.2]})",
+       "first_price", 0.0},
+      {"asymmetric uniform/exponential/lognormal, 2 slots, shade, full",
+       R"({"n_bidders": 4, "ctr": [0.6, 0.4], "feedback": "full", "bid_mode": "shade",
+           "max_shade": 1.5, "rounds_per_step": 50,
+           "values": [{"distribution": "uniform", "low": 0, "high": 1},
+                      {"distribution": "exponential", "rate": 2},
+                      {"distribution": "lognormal", "mu": 0, "sigma": 0.5},
+                      {"distribution": "uniform", "low": 0.2, "high": 2}]})",
+       "second_price", 0.1},
+      {"asymmetric, bid mode, full, first price",
+       R"({"n_bidders": 3, "feedback": "full",
+           "values": [{"distribution": "exponential", "rate": 1},
+                      {"distribution": "lognormal", "mu": -0.5, "sigma": 1},
+                      {"distribution": "uniform", "low": 0.5, "high": 1.5}]})",
+       "first_price", 0.0},
+      {"iid exponential, R=50, full", R"({"n_bidders": 6, "rounds_per_step": 50, "feedback":
+           "full", "values": {"distribution": "exponential", "rate": 2}})",
+       "second_price", 0.0},
+      {"one bidder with a reserve", R"({"n_bidders": 1, "feedback": "full"})", "second_price",
+       0.2},
+      {"more slots than bidders", R"({"n_bidders": 2, "ctr": [0.5, 0.3, 0.1], "feedback": "full"})",
+       "first_price", 0.0},
+      {"many bidders, 3 slots, full, R=20",
+       R"({"n_bidders": 30, "ctr": [0.5, 0.3, 0.1], "feedback": "full", "rounds_per_step": 20})",
+       "second_price", 0.05},
+  };
+  for (const Setup& setup : setups) {
+    INFO(setup.name);
+    check_env_conformance(auction_factory(Json::parse(setup.params), setup.mechanism, setup.reserve));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Theory.
+
+// Plays `steps` steps from reset(seed) with a policy filling the actions from the
+// observations, and returns the per-step metric rows (steps x metrics).
+Eigen::ArrayXXd play(Env& env, std::uint64_t seed, std::int64_t steps,
+                     const std::function<void(const RowBatch& obs, RowBatch& actions)>& policy) {
+  const StepResult* result = &env.reset(seed);
+  std::vector<RowBatch> actions = {RowBatch::Zero(env.roles()[0].pool_size, 1)};
+  Eigen::ArrayXXd metrics(steps, static_cast<Eigen::Index>(env.metric_names().size()));
+  for (std::int64_t t = 0; t < steps; ++t) {
+    policy(result->roles[0].observations, actions[0]);
+    result = &env.step(actions);
+    metrics.row(t) = result->metrics.transpose();
+  }
+  return metrics;
+}
+
+int metric(const Env& env, const std::string& name) {
+  const auto& names = env.metric_names();
+  const auto it = std::find(names.begin(), names.end(), name);
+  REQUIRE(it != names.end());
+  return static_cast<int>(it - names.begin());
+}
+
+// Mean of a metric column and 5 standard errors of that mean (from the sample variance of the
+// per-step values; steps are iid when values are redrawn every round).
+struct Estimate {
+  double mean;
+  double tolerance;
+};
+Estimate estimate(const Eigen::ArrayXXd& metrics, int column) {
+  const Eigen::ArrayXd x = metrics.col(column);
+  const double mean = x.mean();
+  const double variance = (x - mean).square().sum() / static_cast<double>(x.size() - 1);
+  return {mean, 5.0 * std::sqrt(variance / static_cast<double>(x.size()))};
+}
+
+void truthful(const RowBatch& obs, RowBatch& actions) { actions.col(0) = obs.col(0); }
+
+TEST_CASE("second price, truthful, and first price at equilibrium earn (n-1)/(n+1)") {
+  // n iid U[0,1] values, one slot (Vickrey 1961; Krishna 2010 §2.3-2.5). Revenue per auction:
+  // second price with truthful bids pays V(2) ~ Beta(n-1, 2), mean (n-1)/(n+1), variance
+  // 2(n-1) / ((n+1)^2 (n+2)); first price with b(v) = (n-1)/n v pays (n-1)/n V(1), V(1) ~
+  // Beta(n, 1), mean (n-1)/(n+1), variance (n-1)^2 / (n (n+1)^2 (n+2)). Welfare V(1): mean
+  // n/(n+1), variance n / ((n+1)^2 (n+2)). Tolerance: 5 standard errors of the mean over
+  // N auctions, sd / sqrt(N), with the derived sd (values are iid across auctions).
+  constexpr int n = 5;
+  const double revenue = (n - 1.0) / (n + 1.0);
+  const double welfare = n / (n + 1.0);
+  const double sd_second = std::sqrt(2.0 * (n - 1) / ((n + 1.0) * (n + 1) * (n + 2)));
+  const double sd_first = std::sqrt((n - 1.0) * (n - 1) / (n * (n + 1.0) * (n + 1) * (n + 2)));
+  const double sd_welfare = std::sqrt(n / ((n + 1.0) * (n + 1) * (n + 2)));
+  const double shade = (n - 1.0) / n;
+  const Json params = {{"n_bidders", n}};
+
+  struct Case {
+    const char* name;
+    const char* mechanism;
+    const char* bid_mode;
+    int rounds;
+    std::int64_t steps;
+    double sd_revenue;
+  };
+  const std::vector<Case> cases = {
+      {"second price, bid = value, R = 1", "second_price", "bid", 1, 400000, sd_second},
+      {"second price, shade 1, R = 1000", "second_price", "shade", 1000, 1000, sd_second},
+      {"first price, bid = (n-1)/n value, R = 1", "first_price", "bid", 1, 400000, sd_first},
+      {"first price, shade (n-1)/n, R = 1000", "first_price", "shade", 1000, 1000, sd_first},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    Json p = params;
+    p["bid_mode"] = c.bid_mode;
+    p["rounds_per_step"] = c.rounds;
+    const auto env = make_auction(p, c.mechanism, 0.0, c.steps);
+    const bool first = std::string(c.mechanism) == "first_price";
+    const bool shade_mode = std::string(c.bid_mode) == "shade";
+    const auto m = play(*env, 42, c.steps, [&](const RowBatch& obs, RowBatch& actions) {
+      if (shade_mode) {
+        actions.setConstant(first ? shade : 1.0);
+      } else {
+        actions.col(0) = obs.col(0) * (first ? shade : 1.0);
+      }
+    });
+    const double auctions = static_cast<double>(c.steps) * c.rounds;
+    CHECK(std::fabs(m.col(metric(*env, "revenue")).mean() - revenue) <=
+          5.0 * c.sd_revenue / std::sqrt(auctions));
+    CHECK(std::fabs(m.col(metric(*env, "welfare")).mean() - welfare) <=
+          5.0 * sd_welfare / std::sqrt(auctions));
+    CHECK(std::fabs(m.col(metric(*env, "optimal_welfare")).mean() - welfare) <=
+          5.0 * sd_welfare / std::sqrt(auctions));
+    CHECK((m.col(metric(*env, "efficiency")) == 1.0).all());  // symmetric increasing bids
+    const Json predicted = env->predicted_metrics();
+    CHECK(predicted.at("revenue").get<double>() == doctest::Approx(revenue));
+    CHECK(predicted.at("welfare").get<double>() == doctest::Approx(welfare));
+    CHECK(predicted.at("optimal_welfare").get<double>() == doctest::Approx(welfare));
+    CHECK(predicted.at("bidder_utility").get<double>() == doctest::Approx(1.0 / (n + 1)));
+    CHECK(predicted.at("efficiency").get<double>() == 1.0);
+  }
+}
+
+TEST_CASE("with R = 1 the observed value is the value of the auction that follows") {
+  // Truthful second price: the step's welfare is the highest observed value and its revenue
+  // the second highest, exactly.
+  const auto env = make_auction({{"n_bidders", 4}}, "second_price", 0.0, 200);
+  const StepResult* result = &env->reset(5);
+  std::vector<RowBatch> actions = {RowBatch::Zero(4, 1)};
+  for (int t = 0; t < 200; ++t) {
+    Eigen::ArrayXd values = result->roles[0].observations.col(0);
+    actions[0].col(0) = values;
+    result = &env->step(actions);
+    std::sort(values.data(), values.data() + values.size(), std::greater<>());
+    CHECK(result->metrics(metric(*env, "welfare")) == values(0));
+    CHECK(result->metrics(metric(*env, "revenue")) == values(1));
+  }
+}
+
+TEST_CASE("with a reserve, revenue follows Myerson's formula in both auctions") {
+  // Myerson (1981); Krishna (2010) §2.5: n iid U[0,1] values, reserve r, one slot; in the
+  // symmetric equilibrium of either auction the expected revenue is
+  //   (n-1)/(n+1) - 2n r^(n+1)/(n+1) + r^n,
+  // welfare n/(n+1) (1 - r^(n+1)), and the item sells with probability 1 - r^n. Second price:
+  // truthful bids (shade 1, R = 1000). First price: the equilibrium bid with a reserve,
+  // b(v) = v - (v^n - r^n) / (n v^(n-1)) for v >= r (0 below), through bid mode with R = 1.
+  // Tolerance: 5 standard errors estimated from the per-step values.
+  constexpr int n = 3;
+  constexpr double r = 0.3;
+  const double revenue = (n - 1.0) / (n + 1) - 2.0 * n * std::pow(r, n + 1) / (n + 1) + std::pow(r, n);
+  const double welfare = n / (n + 1.0) * (1 - std::pow(r, n + 1));
+  const double sold = 1 - std::pow(r, n);
+
+  SUBCASE("second price, truthful") {
+    const auto env = make_auction({{"n_bidders", n}, {"bid_mode", "shade"}, {"rounds_per_step", 1000}},
+                                  "second_price", r, 1000);
+    const auto m = play(*env, 7, 1000, [](const RowBatch&, RowBatch& a) { a.setConstant(1.0); });
+    const Estimate got = estimate(m, metric(*env, "revenue"));
+    CHECK(std::fabs(got.mean - revenue) <= got.tolerance);
+    const Estimate w = estimate(m, metric(*env, "welfare"));
+    CHECK(std::fabs(w.mean - welfare) <= w.tolerance);
+    const Json predicted = env->predicted_metrics();
+    CHECK(predicted.at("revenue").get<double>() == doctest::Approx(revenue));
+    CHECK(predicted.at("welfare").get<double>() == doctest::Approx(welfare));
+    CHECK_FALSE(predicted.contains("efficiency"));  // a ratio of sums over R > 1 rounds
+  }
+  SUBCASE("first price, equilibrium bids") {
+    constexpr std::int64_t kSteps = 400000;
+    const auto env = make_auction({{"n_bidders", n}}, "first_price", r, kSteps);
+    const auto m = play(*env, 8, kSteps, [](const RowBatch& obs, RowBatch& a) {
+      for (Eigen::Index i = 0; i < obs.rows(); ++i) {
+        const double v = obs(i, 0);
+        a(i, 0) = v >= r ? v - (std::pow(v, n) - std::pow(r, n)) / (n * std::pow(v, n - 1)) : 0.0;
+      }
+    });
+    const Estimate got = estimate(m, metric(*env, "revenue"));
+    CHECK(std::fabs(got.mean - revenue) <= got.tolerance);
+    const Estimate w = estimate(m, metric(*env, "welfare"));
+    CHECK(std::fabs(w.mean - welfare) <= w.tolerance);
+    const Estimate e = estimate(m, metric(*env, "efficiency"));
+    CHECK(std::fabs(e.mean - sold) <= e.tolerance);
+    const Json predicted = env->predicted_metrics();
+    CHECK(predicted.at("revenue").get<double>() == doctest::Approx(revenue));
+    CHECK(predicted.at("efficiency").get<double>() == doctest::Approx(sold));
+  }
+}
+
+TEST_CASE("predicted_metrics matches simulation for scaled uniform and exponential values") {
+  SUBCASE("U[1, 3], ctr 0.5, reserve 1.6, second price, truthful") {
+    const auto env = make_auction(
+        {{"n_bidders", 4}, {"ctr", {0.5}}, {"bid_mode", "shade"}, {"rounds_per_step", 1000},
+         {"values", {{"distribution", "uniform"}, {"low", 1.0}, {"high", 3.0}}}},
+        "second_price", 1.6, 1000);
+    const auto m = play(*env, 9, 1000, [](const RowBatch&, RowBatch& a) { a.setConstant(1.0); });
+    const Json predicted = env->predicted_metrics();
+    for (const char* name : {"revenue", "welfare", "optimal_welfare", "bidder_utility"}) {
+      INFO(name);
+      const Estimate got = estimate(m, metric(*env, name));
+      CHECK(std::fabs(got.mean - predicted.at(name).get<double>()) <= got.tolerance);
+    }
+    // By hand: u = (v - 1)/2 ~ U[0,1], r = 0.3; revenue = c (1 * P(sold) + 2 * Myerson(u)).
+    const double r = 0.3;
+    const double myerson = 3.0 / 5 - 8 * std::pow(r, 5) / 5 + std::pow(r, 4);
+    CHECK(predicted.at("revenue").get<double>() ==
+          doctest::Approx(0.5 * ((1 - std::pow(r, 4)) + 2 * myerson)));
+  }
+  SUBCASE("exponential(rate 2), 4 bidders, second price, truthful") {
+    // E[second highest of n iid Exp(rate)] = (H_n - 1)/rate (Rényi's representation).
+    const auto env = make_auction(
+        {{"n_bidders", 4}, {"bid_mode", "shade"}, {"rounds_per_step", 1000},
+         {"values", {{"distribution", "exponential"}, {"rate", 2.0}}}},
+        "second_price", 0.0, 1000);
+    const auto m = play(*env, 10, 1000, [](const RowBatch&, RowBatch& a) { a.setConstant(1.0); });
+    const Json predicted = env->predicted_metrics();
+    CHECK(predicted.at("revenue").get<double>() == doctest::Approx((25.0 / 12 - 1) / 2));
+    for (const char* name : {"revenue", "welfare", "bidder_utility"}) {
+      INFO(name);
+      const Estimate got = estimate(m, metric(*env, name));
+      CHECK(std::fabs(got.mean - predicted.at(name).get<double>()) <= got.tolerance);
+    }
+  }
+  SUBCASE("no closed form: empty predictions") {
+    CHECK(make_auction({{"ctr", {0.5, 0.3}}})->predicted_metrics().empty());
+    CHECK(make_auction({{"n_bidders", 2},
+                        {"values", Json::array({{{"distribution", "uniform"}},
+                                                {{"distribution", "exponential"}}})}})
+              ->predicted_metrics()
+              .empty());
+  }
+}
+
+TEST_CASE("lognormal values use the log-scale parameters") {
+  // E[exp(N(mu, sigma^2))] = exp(mu + sigma^2 / 2); with one bidder and second price without
+  // reserve the welfare is the mean value. sd of the value: mean * sqrt(exp(sigma^2) - 1).
+  const double mu = -0.5, sigma = 0.6;
+  const auto env = make_auction({{"n_bidders", 1}, {"bid_mode", "shade"}, {"rounds_per_step", 1000},
+                                 {"values", {{"distribution", "lognormal"}, {"mu", mu}, {"sigma", sigma}}}},
+                                "second_price", 0.0, 500);
+  const auto m = play(*env, 11, 500, [](const RowBatch&, RowBatch& a) { a.setConstant(1.0); });
+  const double mean = std::exp(mu + sigma * sigma / 2);
+  const double sd = mean * std::sqrt(std::exp(sigma * sigma) - 1);
+  CHECK(std::fabs(m.col(metric(*env, "welfare")).mean() - mean) <= 5 * sd / std::sqrt(500000.0));
+  CHECK((m.col(metric(*env, "revenue")) == 0.0).all());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hand-worked multi-slot examples: bids 5, 3, 2, 1 for ctr 0.5, 0.3 (EOS 2007 notation), with
+// constant values and the bidders in scrambled order: bidder 1 bids 5 (value 6), bidder 3 bids
+// 3 (value 4), bidder 0 bids 2 (value 2.5), bidder 2 bids 1 (value 1).
+
+Json constant_values(const std::vector<double>& values) {
+  Json list = Json::array();
+  for (double v : values) list.push_back({{"distribution", "constant"}, {"value", v}});
+  return list;
+}
+
+const StepResult& play_once(Env& env, const std::vector<double>& bids) {
+  env.reset(1);
+  RowBatch a(static_cast<Eigen::Index>(bids.size()), 1);
+  for (std::size_t i = 0; i < bids.size(); ++i) a(static_cast<Eigen::Index>(i), 0) = bids[i];
+  return env.step({a});
+}
+
+TEST_CASE("multi-slot hand-worked examples through the env") {
+  const Json params = {{"n_bidders", 4},
+                       {"ctr", {0.5, 0.3}},
+                       {"feedback", "full"},
+                       {"values", constant_values({2.5, 6.0, 1.0, 4.0})}};
+  const std::vector<double> bids = {2.0, 5.0, 1.0, 3.0};
+
+  SUBCASE("generalized second price") {
+    const auto env = make_auction(params, "second_price");
+    const StepResult& r = play_once(*env, bids);
+    const RoleState& b = r.roles[0];
+    // Bidder 1: slot 0 at 3 per click, 0.5 clicks: pays 1.5, utility 6 * 0.5 - 1.5 = 1.5.
+    // Bidder 3: slot 1 at 2 per click, 0.3 clicks: pays 0.6, utility 4 * 0.3 - 0.6 = 0.6.
+    CHECK(b.rewards(0) == 0.0);
+    CHECK(b.rewards(1) == doctest::Approx(1.5));
+    CHECK(b.rewards(2) == 0.0);
+    CHECK(b.rewards(3) == doctest::Approx(0.6));
+    const auto obs = [&](int i, const char* label) {
+      return b.observations(i, env->roles()[0].observation_space.index_of(label));
+    };
+    CHECK(obs(1, "clicks") == 0.5);
+    CHECK(obs(3, "clicks") == 0.3);
+    CHECK(obs(0, "clicks") == 0.0);
+    CHECK(obs(1, "payment") == doctest::Approx(1.5));
+    CHECK(obs(3, "payment") == doctest::Approx(0.6));
+    CHECK(obs(2, "payment") == 0.0);
+    CHECK(obs(0, "winning_bid") == 5.0);
+    CHECK(obs(1, "highest_other_bid") == 3.0);
+    CHECK(obs(3, "highest_other_bid") == 5.0);
+    CHECK(obs(2, "value") == 1.0);
+    CHECK(r.metrics(metric(*env, "revenue")) == doctest::Approx(2.1));
+    CHECK(r.metrics(metric(*env, "welfare")) == doctest::Approx(4.2));
+    CHECK(r.metrics(metric(*env, "optimal_welfare")) == doctest::Approx(4.2));
+    CHECK(r.metrics(metric(*env, "efficiency")) == doctest::Approx(1.0));
+    CHECK(r.metrics(metric(*env, "bidder_utility")) == doctest::Approx(2.1));
+
+    // Counterfactuals of bidder 3 (value 4) against the others' 5, 2, 1.
+    const CounterfactualFeedback* cf = env->counterfactuals(0);
+    REQUIRE(cf != nullptr);
+    RowBatch candidates(6, 1);
+    candidates << 0.0, 1.5, 2.0, 2.5, 3.0, 6.0;
+    Eigen::ArrayXd out(6);
+    cf->counterfactual_rewards(3, candidates, out);
+    CHECK(out(0) == 0.0);
+    CHECK(out(1) == 0.0);                       // third: no slot
+    CHECK(out(2) == doctest::Approx(0.3));      // tied with the 2: half of slot 1 at 2
+    CHECK(out(3) == doctest::Approx(0.6));      // slot 1 at 2
+    CHECK(out(4) == doctest::Approx(0.6));      // what it did
+    CHECK(out(5) == doctest::Approx(-0.5));     // slot 0 at 5: 4 * 0.5 - 2.5
+  }
+  SUBCASE("generalized first price") {
+    const auto env = make_auction(params, "first_price");
+    const StepResult& r = play_once(*env, bids);
+    // Bidder 1 pays 5 * 0.5 = 2.5 (utility 0.5); bidder 3 pays 3 * 0.3 = 0.9 (utility 0.3).
+    CHECK(r.roles[0].rewards(1) == doctest::Approx(0.5));
+    CHECK(r.roles[0].rewards(3) == doctest::Approx(0.3));
+    CHECK(r.metrics(metric(*env, "revenue")) == doctest::Approx(3.4));
+    CHECK(r.metrics(metric(*env, "welfare")) == doctest::Approx(4.2));
+    CHECK(r.metrics(metric(*env, "bidder_utility")) == doctest::Approx(0.8));
+  }
+  SUBCASE("an inefficient allocation: bidder 0 outbids bidder 3") {
+    const auto env = make_auction(params, "second_price");
+    const StepResult& r = play_once(*env, {4.0, 5.0, 1.0, 3.0});
+    // Slot 0: bidder 1 pays 4 per click (2.0); slot 1: bidder 0 (value 2.5) pays 3 (0.9).
+    CHECK(r.roles[0].rewards(1) == doctest::Approx(1.0));
+    CHECK(r.roles[0].rewards(0) == doctest::Approx(2.5 * 0.3 - 0.9));
+    CHECK(r.roles[0].rewards(3) == 0.0);
+    CHECK(r.metrics(metric(*env, "welfare")) == doctest::Approx(3.75));
+    CHECK(r.metrics(metric(*env, "optimal_welfare")) == doctest::Approx(4.2));
+    CHECK(r.metrics(metric(*env, "efficiency")) == doctest::Approx(3.75 / 4.2));
+  }
+  SUBCASE("a reserve of 2.5: the second winner pays the reserve") {
+    const auto env = make_auction(params, "second_price", 2.5);
+    const StepResult& r = play_once(*env, bids);
+    CHECK(r.roles[0].rewards(1) == doctest::Approx(1.5));
+    CHECK(r.roles[0].rewards(3) == doctest::Approx(4 * 0.3 - 2.5 * 0.3));
+    CHECK(r.metrics(metric(*env, "revenue")) == doctest::Approx(1.5 + 0.75));
+  }
+}
+
+TEST_CASE("counterfactual rewards count ties over all tied bidders") {
+  // Five bidders (values 1) all bid 0.5 for one slot: bidding 0.5 wins w.p. 1/5 at price 0.5,
+  // so the counterfactual reward is (1 - 0.5) / 5 = 0.1, even though the mechanism only needs
+  // the two highest other bids to price the slot.
+  Json params = {{"n_bidders", 5}, {"feedback", "full"}, {"values", constant_values({1, 1, 1, 1, 1})}};
+  RowBatch candidates(3, 1);
+  candidates << 0.5, 0.4, 0.6;
+  Eigen::ArrayXd out(3);
+  for (const char* mechanism : {"second_price", "first_price"}) {
+    INFO(mechanism);
+    const auto env = make_auction(params, mechanism);
+    const StepResult& r = play_once(*env, {0.5, 0.5, 0.5, 0.5, 0.5});
+    CHECK(r.roles[0].rewards.sum() == doctest::Approx(0.5));  // exactly one winner
+    env->counterfactuals(0)->counterfactual_rewards(0, candidates, out);
+    CHECK(out(0) == doctest::Approx(0.1));
+    CHECK(out(1) == 0.0);
+    CHECK(out(2) == doctest::Approx(std::string(mechanism) == "first_price" ? 0.4 : 0.5));
+  }
+  // Two slots (ctr 1, 0.5), second price: a 5-way tie at 0.5 gives each position w.p. 1/5:
+  // clicks (1 + 0.5) / 5 = 0.3, payment 0.5 * 0.3 = 0.15, utility 0.15.
+  params["ctr"] = {1.0, 0.5};
+  const auto env = make_auction(params, "second_price");
+  play_once(*env, {0.5, 0.5, 0.5, 0.5, 0.5});
+  env->counterfactuals(0)->counterfactual_rewards(2, candidates, out);
+  CHECK(out(0) == doctest::Approx(0.15));
+}
+
+TEST_CASE("counterfactual rewards in shade mode average over the step's rounds") {
+  // With R rounds the counterfactual of the played shade is the realized reward (harness),
+  // and shading 0 earns nothing.
+  const auto env = make_auction({{"n_bidders", 3}, {"feedback", "full"}, {"bid_mode", "shade"},
+                                 {"rounds_per_step", 200}},
+                                "first_price");
+  env->reset(3);
+  RowBatch a(3, 1);
+  a << 0.9, 0.6, 0.75;
+  const StepResult& r = env->step({a});
+  RowBatch candidates(2, 1);
+  candidates << 0.6, 0.0;
+  Eigen::ArrayXd out(2);
+  env->counterfactuals(0)->counterfactual_rewards(1, candidates, out);
+  CHECK(out(0) == doctest::Approx(r.roles[0].rewards(1)).epsilon(1e-12));
+  CHECK(out(1) == 0.0);
+}
+
+TEST_CASE("persistent values stay fixed within an episode and change between episodes") {
+  const auto env = make_auction({{"n_bidders", 3}, {"persistent_values", true}, {"rounds_per_step", 50}},
+                                "second_price", 0.0, 20);
+  std::vector<RowBatch> actions = {RowBatch::Constant(3, 1, 0.5)};
+  Eigen::ArrayXd first_episode;
+  for (int episode = 0; episode < 2; ++episode) {
+    const StepResult* r = &env->reset(episode == 0 ? std::optional<std::uint64_t>(4) : std::nullopt);
+    const Eigen::ArrayXd values = r->roles[0].observations.col(0);
+    double optimal = -1.0;
+    while (!r->episode_over) {
+      r = &env->step(actions);
+      CHECK((r->roles[0].observations.col(0) == values).all());
+      const double o = r->metrics(metric(*env, "optimal_welfare"));
+      if (optimal >= 0.0) CHECK(o == optimal);
+      optimal = o;
+    }
+    CHECK(optimal == values.maxCoeff());
+    if (episode == 0) {
+      first_episode = values;
+    } else {
+      CHECK_FALSE((values == first_episode).all());
+    }
+  }
+  // Without persistence the values move from step to step.
+  const auto fresh = make_auction({{"n_bidders", 3}});
+  const Eigen::ArrayXd v0 = fresh->reset(4).roles[0].observations.col(0);
+  CHECK_FALSE((fresh->step(actions).roles[0].observations.col(0) == v0).all());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors.
+
+std::string config_error_path(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    return e.path();
+  }
+  return "(no ConfigError)";
+}
+
+TEST_CASE("config errors name the JSON path") {
+  const auto build = [](const char* params, const char* mechanism = "second_price") {
+    return [=] { make_auction(Json::parse(params), mechanism); };
+  };
+  CHECK(config_error_path(build(R"({"n_bidders": 2, "values": [{}, {}, {}]})")) ==
+        "env.params.values");
+  CHECK(config_error_path(build(R"({"ctr": [0.3, 0.5]})")) == "env.params.ctr[1]");
+  CHECK(config_error_path(build(R"({"values": {"low": 2, "high": 1}})")) ==
+        "env.params.values.high");
+  CHECK(config_error_path(build(
+            R"({"n_bidders": 2, "values": [{"high": 1}, {"distribution": "uniform", "low": 3, "high": 1}]})")) ==
+        "env.params.values[1].high");
+  CHECK(config_error_path(build(R"({"values": {"distribution": "gaussian"}})")) ==
+        "env.params.values.distribution");
+  CHECK(config_error_path(build(R"({"values": {"distribution": "exponential", "mean": 2}})")) ==
+        "env.params.values.mean");
+  CHECK(config_error_path(build(R"({"values": "uniform"})")) == "env.params.values");
+  CHECK(config_error_path(build(R"({"n_bidder": 3})")) == "env.params.n_bidder");
+  CHECK(config_error_path(build(R"({"n_bidders": 0})")) == "env.params.n_bidders");
+  CHECK(config_error_path(build(R"({"feedback": "partial"})")) == "env.params.feedback");
+  CHECK(config_error_path(build(R"({"ctr": []})")) == "env.params.ctr");
+  CHECK(config_error_path(build(R"({"ctr": [1.5]})")).rfind("env.params.ctr", 0) == 0);
+
+  const std::string message = [] {
+    try {
+      make_auction(Json::parse(R"({"n_bidder": 3})"));
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  }();
+  CHECK(message.find("did you mean 'n_bidders'") != std::string::npos);
+
+  CHECK(config_error_path([] { make_mechanism("third_price", Json::object(), "mechanism"); }) ==
+        "mechanism.name");
+  CHECK(config_error_path([] { make_mechanism("second_price", {{"reserv", 1}}, "mechanism"); }) ==
+        "mechanism.params.reserv");
+  CHECK(config_error_path([] { make_mechanism("first_price", {{"reserve", -1}}, "mechanism"); }) ==
+        "mechanism.params.reserve");
+  CHECK(config_error_path([] { make_env("auction", Json::object(), EnvContext{}); }) ==
+        "mechanism");
+  CHECK(config_error_path([] { make_env("auktion", Json::object(), EnvContext{}); }) ==
+        "env.name");
+}
+
+TEST_CASE("invalid actions are ConfigErrors naming the bidder") {
+  const auto env = make_auction({{"n_bidders", 3}});
+  env->reset(1);
+  RowBatch a = RowBatch::Constant(3, 1, 0.5);
+  a(1, 0) = std::nan("");
+  CHECK(config_error_path([&] { env->step({a}); }) == "bidder[1]");
+  a(1, 0) = 1.5;  // above max_bid = 1
+  CHECK(config_error_path([&] { env->step({a}); }) == "bidder[1]");
+  a(1, 0) = 0.5;
+  a(2, 0) = -0.1;
+  CHECK(config_error_path([&] { env->step({a}); }) == "bidder[2]");
+  CHECK(env->steps_taken() == 0);
+}
+
+}  // namespace
+}  // namespace agora::testing
