@@ -12,8 +12,9 @@ BidAction::BidAction(const RoleSpec& role, const std::string& error_path, bool n
   const int bid_column = actions.index_of("bid");
   const int shade_column = actions.index_of("shade");
   if (actions.kind() != Space::Kind::kBox || (bid_column < 0 && shade_column < 0)) {
-    throw ConfigError(error_path, "a bidder needs an action dimension labelled 'bid' or 'shade'; "
-                                  "role '" + role.name + "' has actions " + actions.describe());
+    const std::string found = "role '" + role.name + "' has actions " + actions.describe();
+    throw ConfigError(error_path,
+                      "a bidder needs an action dimension labelled 'bid' or 'shade'; " + found);
   }
   units_ = bid_column >= 0 ? Units::kBid : Units::kShade;
   action_column_ = bid_column >= 0 ? bid_column : shade_column;
@@ -32,8 +33,9 @@ BidAction::BidAction(const RoleSpec& role, const std::string& error_path, bool n
     value_low_ = observations.low()(value_column_);
     value_high_ = observations.high()(value_column_);
   } else if (needs_value) {
-    throw ConfigError(error_path, "a bidder needs an observation dimension labelled 'value'; "
-                                  "role '" + role.name + "' observes " + observations.describe());
+    const std::string found = "role '" + role.name + "' observes " + observations.describe();
+    throw ConfigError(error_path,
+                      "a bidder needs an observation dimension labelled 'value'; " + found);
   }
 }
 

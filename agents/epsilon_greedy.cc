@@ -24,18 +24,13 @@ double EpsilonGreedy::epsilon() const {
 }
 
 int EpsilonGreedy::greedy_arm(Rng& rng) const {
-  int best = 0;
-  int ties = 0;
+  const double best = *std::max_element(estimates_.begin(), estimates_.end());
+  const int ties = static_cast<int>(std::count(estimates_.begin(), estimates_.end(), best));
+  int pick = ties <= 1 ? 0 : boost::random::uniform_int_distribution<int>(0, ties - 1)(rng);
   for (int a = 0; a < arms(); ++a) {
-    if (estimates_[a] > estimates_[best] || ties == 0) {
-      best = a;
-      ties = 1;
-    } else if (estimates_[a] == estimates_[best]) {
-      ++ties;
-      if (boost::random::uniform_int_distribution<int>(0, ties - 1)(rng) == 0) best = a;
-    }
+    if (estimates_[a] == best && pick-- == 0) return a;
   }
-  return best;
+  throw InvariantError("EpsilonGreedy: a mean reward is not a number");
 }
 
 int EpsilonGreedy::select(Rng& rng) {
@@ -79,9 +74,8 @@ ParamSpecs epsilon_greedy_params() {
                               "ε_t = epsilon, or ε_t = min(1, decay_constant / t)"));
   specs.push_back(param::real("epsilon", 0.1, "exploration probability of the constant schedule")
                       .range(0.0, 1.0));
-  specs.push_back(param::real("decay_constant", nullptr,
-                              "c of the decaying schedule; null = the number of grid points")
-                      .range(1e-300, std::nullopt)
+  specs.push_back(positive_real("decay_constant", nullptr,
+                                "c of the decaying schedule; null = the number of grid points")
                       .allow_null());
   return specs;
 }

@@ -29,7 +29,8 @@ std::unique_ptr<Policy> make(const Json& params, const PolicyContext& ctx) {
 }
 
 const bool registered = AgentRegistry::instance().add(
-    {"agent", "first_price_equilibrium",
+    {"agent",
+     "first_price_equilibrium",
      "Symmetric first-price equilibrium bid low + (n−1)/n (v − low) for iid U[low, high].",
      "For n risk-neutral bidders with iid U[low, high] values in a first-price auction without "
      "reserve, the symmetric Bayes–Nash equilibrium is b(v) = low + (n−1)/n · (v − low) "

@@ -23,7 +23,9 @@ std::unique_ptr<Policy> make(const Json& params, const PolicyContext& ctx) {
 }
 
 const bool registered = AgentRegistry::instance().add(
-    {"agent", "fixed_shading", "Bids shade × value, clipped to the action bounds.",
+    {"agent",
+     "fixed_shading",
+     "Bids shade × value, clipped to the action bounds.",
      "Bids b(v) = shade · v per click (in a 'shade' action space plays `shade`), clipped to "
      "the action-space bounds. shade = (n−1)/n is the symmetric first-price equilibrium for n "
      "bidders with iid U[0, h] values (Krishna, Auction Theory, 2010, ch. 2); shade = 1 is "

@@ -15,7 +15,9 @@ std::string format_number(double x) {
 }
 
 std::string format_range(double low, double high) {
-  return "[" + format_number(low) + ", " + format_number(high) + "]";
+  std::ostringstream out;
+  out << "[" << low << ", " << high << "]";
+  return out.str();
 }
 
 Json validate_range(const Json& value, const std::string& path) {
@@ -28,6 +30,18 @@ Json validate_range(const Json& value, const std::string& path) {
     throw ConfigError(path, "expected finite low < high, got " + format_range(low, high));
   }
   return Json::array({low, high});
+}
+
+Json validate_positive(const Json& value, const std::string& path) {
+  if (!value.is_number()) {
+    throw ConfigError(
+        path, "expected a number, got " + json_type_name(value) + " (" + value.dump() + ")");
+  }
+  const double x = value.get<double>();
+  if (!std::isfinite(x) || !(x > 0.0)) {
+    throw ConfigError(path, "must be a finite number > 0, got " + format_number(x));
+  }
+  return Json(x);
 }
 
 ParamSpec range_param(std::string name, std::string doc) {
@@ -67,6 +81,11 @@ ParamSpec reward_range_param(std::string doc) {
   return range_param("reward_range", std::move(doc));
 }
 
+ParamSpec positive_real(std::string name, Json default_value, std::string doc) {
+  return param::custom(std::move(name), std::move(default_value), "number > 0", std::move(doc),
+                       &validate_positive);
+}
+
 std::optional<RewardRange> declared_reward_range(const Json& params) {
   const Json& range = params.at("reward_range");
   if (range.is_null()) return std::nullopt;
@@ -87,20 +106,21 @@ GridSetup::GridSetup(const Json& params, const PolicyContext& ctx)
   kind_ = grid.is_null() ? (bid_space ? Kind::kBid : Kind::kShade)
                          : (grid.get<std::string>() == "bid" ? Kind::kBid : Kind::kShade);
   if (kind_ == Kind::kBid && !bid_space) {
-    throw ConfigError(key_path("grid"), "a bid grid needs a 'bid' action, but role '" +
-                                            role_name_ + "' acts in 'shade' units; use \"shade\"");
+    throw ConfigError(key_path("grid"), "a bid grid needs a 'bid' action, but role '" + role_name_ +
+                                            "' acts in 'shade' units; use \"shade\"");
   }
 
   const double action_low = bid_action_.action_low();
   const double action_high = bid_action_.action_high();
   const double default_low = kind_ == Kind::kBid ? action_low : 0.0;
   const double default_high = kind_ == Kind::kBid ? action_high : 1.0;
-  const double low = params.at("grid_low").is_null() ? default_low : params["grid_low"].get<double>();
+  const double low =
+      params.at("grid_low").is_null() ? default_low : params["grid_low"].get<double>();
   const double high =
       params.at("grid_high").is_null() ? default_high : params["grid_high"].get<double>();
   if (!std::isfinite(high)) {
-    throw ConfigError(key_path("grid_high"), "the action's upper bound is " +
-                                                 format_number(high) + "; set a finite grid_high");
+    throw ConfigError(key_path("grid_high"), "the action's upper bound is " + format_number(high) +
+                                                 "; set a finite grid_high");
   }
   if (!(low < high)) {
     throw ConfigError(key_path("grid_high"), "must exceed grid_low (" + format_number(low) +
@@ -112,8 +132,7 @@ GridSetup::GridSetup(const Json& params, const PolicyContext& ctx)
                                                 format_range(action_low, action_high));
   }
   if (grid_in_action_units && high > action_high) {
-    throw ConfigError(key_path("grid_high"), format_number(high) +
-                                                 " is above the action bounds " +
+    throw ConfigError(key_path("grid_high"), format_number(high) + " is above the action bounds " +
                                                  format_range(action_low, action_high));
   }
 
@@ -130,9 +149,9 @@ GridSetup::GridSetup(const Json& params, const PolicyContext& ctx)
   value_buckets_ = params.at("value_buckets").get<int>();
   needs_value_ = value_buckets_ > 1 || !constant_actions_;
   if (needs_value_ && !bid_action_.has_value()) {
-    throw ConfigError(key_path(value_buckets_ > 1 ? "value_buckets" : "grid"),
-                      "needs an observation labelled 'value', which role '" + role_name_ +
-                          "' does not have");
+    throw ConfigError(
+        key_path(value_buckets_ > 1 ? "value_buckets" : "grid"),
+        "needs an observation labelled 'value', which role '" + role_name_ + "' does not have");
   }
   const Json& value_range = params.at("value_range");
   value_low_ = value_range.is_null() ? bid_action_.value_low() : value_range[0].get<double>();
@@ -143,10 +162,10 @@ GridSetup::GridSetup(const Json& params, const PolicyContext& ctx)
   }
   if (value_buckets_ > 1) {
     if (!std::isfinite(value_low_) || !std::isfinite(value_high_)) {
-      throw ConfigError(key_path("value_range"),
-                        "value_buckets > 1 needs a finite value range, but observation 'value' "
-                        "has bounds " + format_range(value_low_, value_high_) +
-                            "; set value_range to [low, high]");
+      const std::string bounds = format_range(value_low_, value_high_);
+      throw ConfigError(key_path("value_range"), "value_buckets > 1 needs a finite value range, " +
+                                                     ("but observation 'value' has bounds " +
+                                                      bounds + "; set value_range to [low, high]"));
     }
     bucket_scale_ = value_buckets_ / (value_high_ - value_low_);
   }
@@ -164,8 +183,8 @@ std::int64_t GridSetup::rounds_per_learner() const {
 void GridSetup::require_full_information(const std::string& algorithm) const {
   if (feedback_ == Feedback::kFull) return;
   throw ConfigError(join_path(path_, "type"),
-                    "'" + algorithm + "' needs full-information feedback, but role '" +
-                        role_name_ + "' gives bandit feedback (own reward only); use 'exp3' "
+                    "'" + algorithm + "' needs full-information feedback, but role '" + role_name_ +
+                        "' gives bandit feedback (own reward only); use 'exp3' "
                         "or enable full information in the env");
 }
 
@@ -186,8 +205,7 @@ std::optional<RewardRange> GridSetup::derived_reward_range() const {
       }
     }
   }
-  const RewardRange range{clicks_high_ * lowest_utility,
-                          clicks_high_ * std::max(0.0, value_high)};
+  const RewardRange range{clicks_high_ * lowest_utility, clicks_high_ * std::max(0.0, value_high)};
   if (!(range.width() > 0.0)) return std::nullopt;
   return range;
 }

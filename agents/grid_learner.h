@@ -31,6 +31,7 @@
 // Feng, Podimata & Syrgkanis, "Learning to bid without knowing your value", EC (2018).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -53,6 +54,8 @@ struct RewardRange {
 ParamSpecs grid_learner_params();
 // A nullable [low, high] parameter named "reward_range".
 ParamSpec reward_range_param(std::string doc);
+// A number that must be finite and strictly positive.
+ParamSpec positive_real(std::string name, Json default_value, std::string doc);
 std::optional<RewardRange> declared_reward_range(const Json& params);
 
 class GridSetup {
@@ -169,7 +172,9 @@ class GridLearner final : public Policy {
                                                            counterfactual_rewards_);
         core.update_all(counterfactual_rewards_);
       } else {
-        core.update(chosen_arm_[i], transition.outcome.rewards(agent));
+        const double reward = transition.outcome.rewards(agent);
+        AGORA_CHECK(std::isfinite(reward));
+        core.update(chosen_arm_[i], reward);
       }
       acted_[i] = 0;
     }

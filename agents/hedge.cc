@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/random/uniform_01.hpp>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "agents/grid_learner.h"
@@ -11,7 +12,9 @@
 namespace agora {
 
 namespace {
+
 constexpr double kMaxDriftSpread = 0.6931471805599453;  // ln 2: acceptance stays >= 1/2
+
 }  // namespace
 
 Hedge::Hedge(int arms, double learning_rate)
@@ -19,9 +22,31 @@ Hedge::Hedge(int arms, double learning_rate)
       base_log_weights_(Eigen::ArrayXd::Zero(arms)),
       drift_(Eigen::ArrayXd::Zero(arms)),
       weights_(Eigen::ArrayXd::Ones(arms)),
-      cdf_(arms) {
+      cdf_(arms),
+      guide_(arms) {
   AGORA_CHECK_GE(arms, 1);
   std::iota(cdf_.begin(), cdf_.end(), 1.0);
+  build_guide();
+}
+
+void Hedge::build_guide() {
+  const int n = arms();
+  const double total = cdf_.back();
+  int arm = 0;
+  for (int j = 0; j < n; ++j) {
+    const double threshold = total * j / n;
+    while (arm < n - 1 && cdf_[arm] <= threshold) ++arm;
+    guide_[j] = arm;
+  }
+}
+
+int Hedge::draw_cached(double u) const {
+  const int last = arms() - 1;
+  const double target = u * cdf_.back();
+  int arm = guide_[std::min(static_cast<int>(u * arms()), last)];
+  while (arm > 0 && cdf_[arm - 1] > target) --arm;
+  while (arm < last && cdf_[arm] <= target) ++arm;
+  return arm;
 }
 
 double Hedge::default_learning_rate(int arms, std::int64_t horizon, double reward_width) {
@@ -37,27 +62,53 @@ void Hedge::refresh() {
   max_drift_ = min_drift_ = 0.0;
   weights_ = base_log_weights_.exp();
   std::partial_sum(weights_.data(), weights_.data() + weights_.size(), cdf_.begin());
+  if (!std::isfinite(cdf_.back())) throw InvariantError("Hedge: a reward was not finite");
+  build_guide();
   ++refreshes_;
 }
 
 int Hedge::select(Rng& rng) {
   if (max_drift_ - min_drift_ > kMaxDriftSpread) refresh();
   boost::random::uniform_01<double> uniform;
-  const int last = arms() - 1;
   for (;;) {
-    const double target = uniform(rng) * cdf_.back();
-    const int arm = std::min<int>(
-        static_cast<int>(std::upper_bound(cdf_.begin(), cdf_.end(), target) - cdf_.begin()),
-        last);
+    const int arm = draw_cached(uniform(rng));
     if (max_drift_ == min_drift_) return arm;
-    if (uniform(rng) < std::exp(drift_(arm) - max_drift_)) return arm;
+    // Accept with probability exp(x), x <= 0; 1 + x <= exp(x) settles most draws without exp.
+    const double x = drift_(arm) - max_drift_;
+    if (!(x <= 0.0)) throw InvariantError("Hedge::select: a reward was not finite");
+    const double u = uniform(rng);
+    if (u < 1.0 + x || u < std::exp(x)) return arm;
   }
 }
 
 void Hedge::update_all(const Eigen::Ref<const Eigen::ArrayXd>& rewards) {
-  drift_ += learning_rate_ * rewards;
-  max_drift_ = drift_.maxCoeff();
-  min_drift_ = drift_.minCoeff();
+  namespace simd = Eigen::internal;
+  using Packet = simd::packet_traits<double>::type;
+  constexpr int kPacket = simd::packet_traits<double>::size;
+  const int n = arms();
+  double* drift = drift_.data();
+  const double* reward = rewards.data();
+  const Packet rate = simd::pset1<Packet>(learning_rate_);
+  Packet highest = simd::pset1<Packet>(-std::numeric_limits<double>::infinity());
+  Packet lowest = simd::pset1<Packet>(std::numeric_limits<double>::infinity());
+  int a = 0;
+  for (; a + kPacket <= n; a += kPacket) {
+    const Packet step = simd::pmul(rate, simd::ploadu<Packet>(reward + a));
+    const Packet d = simd::padd(simd::ploadu<Packet>(drift + a), step);
+    simd::pstoreu(drift + a, d);
+    highest = simd::pmax(highest, d);
+    lowest = simd::pmin(lowest, d);
+  }
+  max_drift_ = simd::predux_max(highest);
+  min_drift_ = simd::predux_min(lowest);
+  for (; a < n; ++a) {
+    drift[a] += learning_rate_ * reward[a];
+    max_drift_ = std::max(max_drift_, drift[a]);
+    min_drift_ = std::min(min_drift_, drift[a]);
+  }
+  if (!std::isfinite(max_drift_ - min_drift_)) {
+    throw InvariantError("Hedge::update_all: a reward was not finite");
+  }
 }
 
 Eigen::ArrayXd Hedge::probabilities() const {
@@ -87,10 +138,9 @@ std::unique_ptr<Policy> make(const Json& params, const PolicyContext& ctx) {
 
 ParamSpecs hedge_params() {
   ParamSpecs specs = grid_learner_params();
-  specs.push_back(param::real("learning_rate", nullptr,
-                              "η; null = sqrt(8 ln K / T) / (reward width), T = horizon / "
-                              "value_buckets")
-                      .range(1e-300, std::nullopt)
+  specs.push_back(positive_real("learning_rate", nullptr,
+                                "η; null = sqrt(8 ln K / T) / (reward width), T = horizon / "
+                                "value_buckets")
                       .allow_null());
   specs.push_back(reward_range_param(
       "rewards' [low, high] for the learning rate; null = derived from the value and bid "

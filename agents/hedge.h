@@ -7,12 +7,14 @@
 // Thm. 2.2). As the "hedge" agent it learns over a bid or shading grid (see grid_learner.h)
 // and needs a role with full-information feedback (the env's counterfactual rewards).
 //
-// Sampling is exact and O(log K) per round (the update is one vector add): the core caches
-// p̃ ∝ exp(L̃) at the last refresh and tracks the drift Δ = L − L̃ with its max M and min m.
-// It draws a ~ p̃ by binary search in the cached CDF and accepts with probability
-// exp(Δ_a − M); accepted draws have probability ∝ p̃_a exp(Δ_a) ∝ exp(L_a), i.e. exactly p.
-// Every draw is accepted with probability ≥ exp(m − M), and the cache is refreshed (K exps)
-// before a draw once M − m > ln 2, so a round needs fewer than two draws on average.
+// Sampling is exact, O(1) expected per round, and the update is one vector pass: the core
+// caches p̃ ∝ exp(L̃) at the last refresh and tracks the drift Δ = L − L̃ with its max M and
+// min m. It draws a ~ p̃ from the cached CDF through a guide table (Chen & Asau 1974) and
+// accepts with probability exp(Δ_a − M); accepted draws have probability ∝ p̃_a exp(Δ_a) ∝
+// exp(L_a), i.e. exactly p. Every draw is accepted with probability ≥ exp(m − M), and the
+// cache is refreshed (K exps) before a draw once M − m > ln 2, so a round needs fewer than two
+// draws on average. A non-finite reward raises InvariantError, at the latest by the next
+// refresh.
 //
 // Parameters (the "hedge" agent; plus the grid parameters of grid_learner.h):
 //   learning_rate  number > 0 or null, default null  η; null = sqrt(8 ln K / T) / w with
@@ -22,7 +24,9 @@
 //
 // Freund & Schapire, "A decision-theoretic generalization of on-line learning and an
 // application to boosting", JCSS 55 (1997); Littlestone & Warmuth, "The weighted majority
-// algorithm" (1994); Cesa-Bianchi & Lugosi, Prediction, Learning, and Games (2006), ch. 2.
+// algorithm" (1994); Cesa-Bianchi & Lugosi, Prediction, Learning, and Games (2006), ch. 2;
+// Chen & Asau, "On generating random variates from an empirical distribution", AIIE Trans.
+// (1974).
 #pragma once
 
 #include <Eigen/Core>
@@ -55,12 +59,16 @@ class Hedge {
 
  private:
   void refresh();
+  void build_guide();
+  // The arm whose cached-CDF interval holds u · total (Chen & Asau's guide table).
+  int draw_cached(double u) const;
 
   double learning_rate_;
   Eigen::ArrayXd base_log_weights_;  // L̃, shifted so its maximum is 0
   Eigen::ArrayXd drift_;             // Δ = L − L̃
   Eigen::ArrayXd weights_;           // scratch for the refresh
   std::vector<double> cdf_;          // cumulative exp(L̃)
+  std::vector<int> guide_;           // guide_[j]: first arm with cdf_ > j / K · total
   double max_drift_ = 0.0;
   double min_drift_ = 0.0;
   std::int64_t refreshes_ = 0;

@@ -55,21 +55,19 @@ namespace {
 std::unique_ptr<Policy> make(const Json& params, const PolicyContext& ctx) {
   GridSetup setup(params, ctx);
   const int points = setup.points();
-  return make_grid_learner(
-      "thompson", std::move(setup),
-      GaussianThompson(points, params.at("prior_mean").get<double>(),
-                       params.at("prior_variance").get<double>(),
-                       params.at("noise_std").get<double>()),
-      ctx);
+  return make_grid_learner("thompson", std::move(setup),
+                           GaussianThompson(points, params.at("prior_mean").get<double>(),
+                                            params.at("prior_variance").get<double>(),
+                                            params.at("noise_std").get<double>()),
+                           ctx);
 }
 
 ParamSpecs thompson_params() {
   ParamSpecs specs = grid_learner_params();
   specs.push_back(param::real("prior_mean", 0.0, "prior mean of every arm's mean reward"));
-  specs.push_back(param::real("prior_variance", 1.0, "prior variance of every arm's mean reward")
-                      .range(1e-300, std::nullopt));
-  specs.push_back(param::real("noise_std", 1.0, "assumed standard deviation of one reward")
-                      .range(1e-300, std::nullopt));
+  specs.push_back(
+      positive_real("prior_variance", 1.0, "prior variance of every arm's mean reward"));
+  specs.push_back(positive_real("noise_std", 1.0, "assumed standard deviation of one reward"));
   return specs;
 }
 

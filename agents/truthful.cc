@@ -6,8 +6,7 @@ TruthfulBidder::TruthfulBidder(const PolicyContext& ctx)
     : bid_action_(*ctx.role, join_path(ctx.path, "type"), /*needs_value=*/true),
       agents_(ctx.agents) {}
 
-void TruthfulBidder::act(const RowBatch& observations, const BoolArray& active,
-                         RowBatch& actions) {
+void TruthfulBidder::act(const RowBatch& observations, const BoolArray& active, RowBatch& actions) {
   for (const int agent : agents_) {
     if (!active(agent)) continue;
     const double value = bid_action_.value(observations, agent);
@@ -22,7 +21,9 @@ std::unique_ptr<Policy> make(const Json& /*params*/, const PolicyContext& ctx) {
 }
 
 const bool registered = AgentRegistry::instance().add(
-    {"agent", "truthful", "Bids its value (shade 1), clipped to the action bounds.",
+    {"agent",
+     "truthful",
+     "Bids its value (shade 1), clipped to the action bounds.",
      "Bids b(v) = v per click; in a 'shade' action space plays shade 1. Dominant strategy in "
      "the second-price auction (Vickrey 1961); a baseline elsewhere. Bids are clipped to the "
      "action-space bounds.",

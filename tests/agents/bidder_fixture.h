@@ -20,11 +20,11 @@ inline RoleSpec bidder_role(int pool, const std::string& action_label = "bid",
   RoleSpec role;
   role.name = "bidder";
   role.pool_size = pool;
-  role.observation_space = Space::box(Eigen::Array3d(value_low, 0.0, 0.0),
-                                      Eigen::Array3d(value_high, 1.0, INFINITY),
-                                      {"value", "clicks", "payment"});
-  role.action_space = Space::box(Eigen::ArrayXd::Zero(1), Eigen::ArrayXd::Constant(1, action_high),
-                                 {action_label});
+  role.observation_space =
+      Space::box(Eigen::Array3d(value_low, 0.0, 0.0), Eigen::Array3d(value_high, 1.0, INFINITY),
+                 {"value", "clicks", "payment"});
+  role.action_space =
+      Space::box(Eigen::ArrayXd::Zero(1), Eigen::ArrayXd::Constant(1, action_high), {action_label});
   role.feedback = feedback;
   return role;
 }

@@ -1,10 +1,11 @@
+#include "agents/epsilon_greedy.h"
+
 #include <doctest/doctest.h>
 
 #include <boost/random/bernoulli_distribution.hpp>
 #include <set>
 
 #include "agents/bidder_fixture.h"
-#include "agents/epsilon_greedy.h"
 
 namespace agora {
 namespace {

@@ -1,10 +1,11 @@
+#include "agents/exp3.h"
+
 #include <doctest/doctest.h>
 
 #include <boost/random/bernoulli_distribution.hpp>
 #include <cmath>
 
 #include "agents/bidder_fixture.h"
-#include "agents/exp3.h"
 #include "agents/grid_learner.h"
 #include "core/error.h"
 

@@ -1,9 +1,10 @@
+#include "agents/first_price_equilibrium.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
 
 #include "agents/bidder_fixture.h"
-#include "agents/first_price_equilibrium.h"
 
 namespace agora {
 namespace {

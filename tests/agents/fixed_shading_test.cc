@@ -29,8 +29,7 @@ TEST_CASE("fixed_shading: bids shade x value, clipped to the action bounds") {
 TEST_CASE("fixed_shading: rejects a negative shade") {
   test::Harness harness(test::bidder_role(1));
   CHECK_THROWS_WITH_AS(harness.make("fixed_shading", Json{{"shade", -0.1}}),
-                       "agents.bidder[0].params.shade: must be at least 0, got -0.1",
-                       ConfigError);
+                       "agents.bidder[0].params.shade: must be at least 0, got -0.1", ConfigError);
 }
 
 }  // namespace

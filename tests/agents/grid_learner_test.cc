@@ -1,10 +1,11 @@
+#include "agents/grid_learner.h"
+
 #include <doctest/doctest.h>
 
 #include <boost/random/uniform_01.hpp>
 
 #include "agents/bidder_fixture.h"
 #include "agents/epsilon_greedy.h"
-#include "agents/grid_learner.h"
 #include "agents/hedge.h"
 #include "core/error.h"
 
@@ -13,9 +14,9 @@ namespace {
 
 RoleSpec role_with_clicks_bound(double clicks_high) {
   RoleSpec role = test::bidder_role(1);
-  role.observation_space = Space::box(Eigen::Array3d(0.0, 0.0, 0.0),
-                                      Eigen::Array3d(2.0, clicks_high, INFINITY),
-                                      {"value", "clicks", "payment"});
+  role.observation_space =
+      Space::box(Eigen::Array3d(0.0, 0.0, 0.0), Eigen::Array3d(2.0, clicks_high, INFINITY),
+                 {"value", "clicks", "payment"});
   return role;
 }
 
@@ -33,9 +34,8 @@ TEST_CASE("grid setup: default grids, units and conversion to actions") {
   CHECK(bid_grid.action(25, 0.3) == doctest::Approx(0.5));
   CHECK_FALSE(bid_grid.needs_value());
 
-  GridSetup shade_grid(validate_params(Json{{"grid", "shade"}, {"points", 5}, {"grid_high", 2.0}},
-                                       specs, "p"),
-                       ctx);
+  GridSetup shade_grid(
+      validate_params(Json{{"grid", "shade"}, {"points", 5}, {"grid_high", 2.0}}, specs, "p"), ctx);
   CHECK(shade_grid.needs_value());
   CHECK(shade_grid.grid() == std::vector<double>{0.0, 0.5, 1.0, 1.5, 2.0});
   CHECK(shade_grid.action(1, 0.8) == doctest::Approx(0.4));
@@ -69,14 +69,14 @@ TEST_CASE("grid setup: derived reward range") {
   const RoleSpec role = role_with_clicks_bound(0.5);
   const auto ctx = test::context(role, {0});
   // Bid grid up to 1 with values in [0, 2] and at most 0.5 clicks: utility in [-0.5, 1].
-  const auto bid_range = GridSetup(validate_params(Json::object(), specs, "p"), ctx)
-                             .derived_reward_range();
+  const auto bid_range =
+      GridSetup(validate_params(Json::object(), specs, "p"), ctx).derived_reward_range();
   REQUIRE(bid_range);
   CHECK(bid_range->low == doctest::Approx(-0.5));
   CHECK(bid_range->high == doctest::Approx(1.0));
   // Shade grid [0, 1] never overbids: utility in [0, 1].
-  const auto shade_range = GridSetup(validate_params(Json{{"grid", "shade"}}, specs, "p"), ctx)
-                               .derived_reward_range();
+  const auto shade_range =
+      GridSetup(validate_params(Json{{"grid", "shade"}}, specs, "p"), ctx).derived_reward_range();
   REQUIRE(shade_range);
   CHECK(shade_range->low == 0.0);
   CHECK(shade_range->high == doctest::Approx(1.0));
@@ -101,17 +101,17 @@ TEST_CASE("grid learners: bad configurations are ConfigErrors naming the path") 
                        ConfigError);
   CHECK_THROWS_WITH_AS(bid.make("thompson", Json{{"points", 1}}),
                        "agents.bidder[0].params.points: must be at least 2, got 1", ConfigError);
-  CHECK_THROWS_WITH_AS(bid.make("ucb1", Json{{"value_range", {0.0}}}),
-                       doctest::Contains("agents.bidder[0].params.value_range: expected [low, high]"),
-                       ConfigError);
+  CHECK_THROWS_WITH_AS(
+      bid.make("ucb1", Json{{"value_range", {0.0}}}),
+      doctest::Contains("agents.bidder[0].params.value_range: expected [low, high]"), ConfigError);
 
   test::Harness unbounded(test::bidder_role(1, "bid", 5.0, 0.0, INFINITY));
   CHECK_THROWS_WITH_AS(unbounded.make("epsilon_greedy", Json{{"value_buckets", 3}}),
                        doctest::Contains("agents.bidder[0].params.value_range: value_buckets > 1 "
                                          "needs a finite value range"),
                        ConfigError);
-  CHECK_NOTHROW(unbounded.make("epsilon_greedy",
-                               Json{{"value_buckets", 3}, {"value_range", {0.0, 3.0}}}));
+  CHECK_NOTHROW(
+      unbounded.make("epsilon_greedy", Json{{"value_buckets", 3}, {"value_range", {0.0, 3.0}}}));
 
   test::Harness infinite_bids(test::bidder_role(1, "bid", INFINITY));
   CHECK_THROWS_WITH_AS(infinite_bids.make("ucb1", Json::object()),

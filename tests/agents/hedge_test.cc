@@ -1,3 +1,5 @@
+#include "agents/hedge.h"
+
 #include <doctest/doctest.h>
 
 #include <boost/math/distributions/chi_squared.hpp>
@@ -6,7 +8,6 @@
 #include <functional>
 
 #include "agents/bidder_fixture.h"
-#include "agents/hedge.h"
 #include "core/error.h"
 
 namespace agora {
@@ -38,8 +39,9 @@ double chi_square(const std::vector<int>& counts, const Eigen::ArrayXd& p, int d
   return statistic;
 }
 
-TEST_CASE("hedge: external regret within sqrt(T ln K / 2) times the range on adversarial "
-          "sequences") {
+TEST_CASE(
+    "hedge: external regret within sqrt(T ln K / 2) times the range on adversarial "
+    "sequences") {
   const int arms = 10;
   const int horizon = 4000;
   const double bound = std::sqrt(horizon * std::log(arms) / 2.0);
@@ -138,14 +140,28 @@ TEST_CASE("hedge: few cache refreshes at the default learning rate") {
   CHECK(hedge.refreshes() > 0);
 }
 
+TEST_CASE("hedge: a non-finite reward is an invariant error by the next cache refresh") {
+  Rng rng(1);
+  Hedge infinite(3, 0.1);
+  CHECK_THROWS_AS(infinite.update_all(Eigen::Array3d(0.0, INFINITY, 1.0)), InvariantError);
+  Hedge not_a_number(3, 0.1);
+  const auto run = [&] {
+    not_a_number.update_all(Eigen::Array3d(0.0, NAN, 1.0));
+    for (int t = 0; t < 10; ++t) {
+      not_a_number.select(rng);
+      not_a_number.update_all(Eigen::Array3d(0.0, 5.0, 10.0));
+    }
+  };
+  CHECK_THROWS_AS(run(), InvariantError);
+}
+
 TEST_CASE("hedge agent: needs full information and a derivable reward range") {
   test::Harness bandit(test::bidder_role(2));
   CHECK_THROWS_WITH_AS(bandit.make("hedge", Json::object()),
                        doctest::Contains("agents.bidder[0].type: 'hedge' needs full-information "
                                          "feedback"),
                        ConfigError);
-  test::Harness unbounded(
-      test::bidder_role(2, "bid", 5.0, 0.0, INFINITY, Feedback::kFull));
+  test::Harness unbounded(test::bidder_role(2, "bid", 5.0, 0.0, INFINITY, Feedback::kFull));
   CHECK_THROWS_WITH_AS(unbounded.make("hedge", Json::object()),
                        doctest::Contains("agents.bidder[0].params.reward_range: cannot derive"),
                        ConfigError);
@@ -160,7 +176,8 @@ TEST_CASE("hedge agent: learns the best bid against a fixed rival from counterfa
   const Eigen::ArrayXd rivals = Eigen::ArrayXd::Constant(1, 0.45);
   for (int t = 0; t < 2000; ++t) harness.step(*policy, values, rivals);
   CHECK(harness.market.calls == 2000);
-  const auto& p = policy->strategy()["agents"][0]["buckets"][0]["probabilities"];
+  const Json strategy = policy->strategy();
+  const Json& p = strategy["agents"][0]["buckets"][0]["probabilities"];
   double winning = 0.0;  // every bid above 0.45 earns 0.35
   for (int k = 5; k < 11; ++k) winning += p[k].get<double>();
   CHECK(winning > 0.99);

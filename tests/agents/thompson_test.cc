@@ -1,10 +1,11 @@
+#include "agents/thompson.h"
+
 #include <doctest/doctest.h>
 
 #include <boost/random/bernoulli_distribution.hpp>
 #include <cmath>
 
 #include "agents/bidder_fixture.h"
-#include "agents/thompson.h"
 
 namespace agora {
 namespace {

@@ -1,3 +1,5 @@
+#include "agents/ucb1.h"
+
 #include <doctest/doctest.h>
 
 #include <boost/random/bernoulli_distribution.hpp>
@@ -6,7 +8,6 @@
 
 #include "agents/bidder_fixture.h"
 #include "agents/grid_learner.h"
-#include "agents/ucb1.h"
 
 namespace agora {
 namespace {
@@ -33,14 +34,17 @@ Run run_ucb1(const std::vector<double>& means, int horizon, std::uint64_t seed) 
   return run;
 }
 
-TEST_CASE("ucb1: pulls the best arm most of the time, regret within Auer et al.'s bound and "
-          "growing sublinearly") {
+TEST_CASE(
+    "ucb1: pulls the best arm most of the time, regret within Auer et al.'s bound and "
+    "growing sublinearly") {
   const std::vector<double> means = {0.5, 0.8, 0.4, 0.2, 0.55};
   const int horizon = 20000;
   double bound = 0.0;
   for (const double mean : means) {
     const double gap = 0.8 - mean;
-    if (gap > 0) bound += 8.0 * std::log(horizon) / gap + (1.0 + std::numbers::pi * std::numbers::pi / 3) * gap;
+    if (gap > 0)
+      bound +=
+          8.0 * std::log(horizon) / gap + (1.0 + std::numbers::pi * std::numbers::pi / 3) * gap;
   }
   Run mean_run;
   const int seeds = 4;
