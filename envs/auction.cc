@@ -61,11 +61,24 @@ double max_value_bound(const std::vector<ValueDistribution>& dists) {
   return hi;
 }
 
-bool all_identical_uniform(const std::vector<ValueDistribution>& dists) {
+bool all_identical(const std::vector<ValueDistribution>& dists) {
   for (const auto& d : dists) {
-    if (d.kind() != ValueDistribution::Kind::kUniform || !(d == dists.front())) return false;
+    if (!(d == dists.front())) return false;
   }
   return true;
+}
+
+// The largest of v[0..n), n >= 1 (two interleaved chains: a shorter dependency chain).
+inline double row_max(const double* v, int n) {
+  double a = v[0];
+  double b = v[0];
+  int i = 1;
+  for (; i + 1 < n; i += 2) {
+    a = std::max(a, v[i]);
+    b = std::max(b, v[i + 1]);
+  }
+  if (i < n) a = std::max(a, v[i]);
+  return std::max(a, b);
 }
 
 AuctionEnv::FeedbackLevel feedback_level(const std::string& name) {
@@ -134,7 +147,7 @@ AuctionEnv::AuctionEnv(const Json& params, const EnvContext& ctx)
       rounds_(params.at("rounds_per_step").get<int>()),
       ctr_(checked_ctr(params, join_path(ctx.path, "params"))),
       values_dist_(make_distributions(params, join_path(ctx.path, "params"))),
-      identical_uniform_(all_identical_uniform(values_dist_)),
+      identical_(all_identical(values_dist_)),
       persistent_(params.at("persistent_values").get<bool>()),
       shade_mode_(params.at("bid_mode").get<std::string>() == "shade"),
       feedback_(feedback_level(params.at("feedback").get<std::string>())),
@@ -153,6 +166,10 @@ AuctionEnv::AuctionEnv(const Json& params, const EnvContext& ctx)
 }
 
 void AuctionEnv::draw_values(Rng& rng) {
+  if (identical_) {
+    values_dist_[0].draw_n(rng, next_values_.data(), n_);
+    return;
+  }
   for (int i = 0; i < n_; ++i) next_values_(i) = values_dist_[i].draw(rng);
 }
 
@@ -176,16 +193,20 @@ void AuctionEnv::fill_observations(StepResult& result) const {
   obs.col(2) = payment_;
   if (feedback_ != FeedbackLevel::kOwn) obs.col(3).setConstant(winning_bid_);
   if (feedback_ == FeedbackLevel::kFull) obs.col(4) = highest_other_;
+  // Means over R > 1 rounds can overshoot a bound by an ulp (R clicks of ctr[0], summed then
+  // divided): keep observations inside their space.
+  if (rounds_ > 1) {
+    const Space& space = roles()[0].observation_space;
+    for (int d = 1; d < space.dim(); ++d) {
+      obs.col(d) = obs.col(d).min(space.high()(d)).max(space.low()(d));
+    }
+  }
 }
 
 double AuctionEnv::optimal_welfare(int round) const {
   const double* v = values_.data() + static_cast<std::ptrdiff_t>(round) * n_;
   const int k = static_cast<int>(ctr_.size());
-  if (k == 1) {
-    double best = v[0];
-    for (int i = 1; i < n_; ++i) best = std::max(best, v[i]);
-    return best * ctr_[0];
-  }
+  if (k == 1) return row_max(v, n_) * ctr_[0];
   double* top = top_values_scratch_.data();
   const int m = std::min(k, n_);
   int filled = 0;
@@ -204,25 +225,26 @@ double AuctionEnv::optimal_welfare(int round) const {
 }
 
 void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepResult& result) {
-  const RowBatch& action = actions[0];
+  const double* action = actions[0].data();  // one column: contiguous, one entry per bidder
   const int k = static_cast<int>(ctr_.size());
   double* values = values_.data();
   double* bids = bids_.data();
   for (int r = 0; r < rounds_; ++r) {
     double* vrow = values + static_cast<std::ptrdiff_t>(r) * n_;
-    double* brow = bids + static_cast<std::ptrdiff_t>(r) * n_;
     if (r == 0 || persistent_) {
-      for (int i = 0; i < n_; ++i) vrow[i] = next_values_(i);
-    } else if (identical_uniform_) {
-      const ValueDistribution& dist = values_dist_[0];
-      for (int i = 0; i < n_; ++i) vrow[i] = dist.draw(rng);
+      std::copy_n(next_values_.data(), n_, vrow);
+    } else if (identical_) {
+      values_dist_[0].draw_n(rng, vrow, n_);
     } else {
       for (int i = 0; i < n_; ++i) vrow[i] = values_dist_[i].draw(rng);
     }
+  }
+  const std::ptrdiff_t cells = static_cast<std::ptrdiff_t>(rounds_) * n_;
+  for (std::ptrdiff_t r = 0; r < cells; r += n_) {
     if (shade_mode_) {
-      for (int i = 0; i < n_; ++i) brow[i] = action(i, 0) * vrow[i];
+      for (int i = 0; i < n_; ++i) bids[r + i] = action[i] * values[r + i];
     } else {
-      for (int i = 0; i < n_; ++i) brow[i] = action(i, 0);
+      std::copy_n(action, n_, bids + r);
     }
   }
   mechanism_->run(bids, rounds_, n_, ctr_, outcome_, rng);
@@ -248,7 +270,7 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
       revenue += pay;
       welfare += value;
     }
-    optimal += optimal_welfare(r);
+    optimal += k == 1 ? row_max(vrow, n_) * ctr_[0] : optimal_welfare(r);
   }
   if (feedback_ != FeedbackLevel::kOwn) {
     for (int r = 0; r < rounds_; ++r) {
@@ -327,20 +349,25 @@ void AuctionEnv::counterfactual_rewards(int agent, const RowBatch& candidates,
                                         Eigen::Ref<Eigen::ArrayXd> out) const {
   AGORA_CHECK(agent >= 0 && agent < n_);
   AGORA_CHECK_EQ(candidates.cols(), 1);
+  AGORA_CHECK_EQ(out.size(), candidates.rows());
   const auto count = static_cast<std::size_t>(candidates.rows());
   bid_scratch_.resize(count);
   click_scratch_.resize(count);
   pay_scratch_.resize(count);
   out.setZero();
+  const double* candidate = candidates.data();  // one column: contiguous
+  // Bid mode: the candidates are the bids; shade mode: scaled by each round's value.
+  const std::span<const double> bids = shade_mode_ ? std::span<const double>(bid_scratch_)
+                                                   : std::span<const double>(candidate, count);
   const int others = std::min(n_ - 1, static_cast<int>(ctr_.size()) + 1);
   for (int r = 0; r < rounds_; ++r) {
     const double value = values_(r, agent);
     const int kept = top_other_bids(r, agent, others, others_scratch_);
     std::span<const double> top(others_scratch_.data(), static_cast<std::size_t>(kept));
-    for (std::size_t c = 0; c < count; ++c) {
-      bid_scratch_[c] = shade_mode_ ? candidates(c, 0) * value : candidates(c, 0);
+    if (shade_mode_) {
+      for (std::size_t c = 0; c < count; ++c) bid_scratch_[c] = candidate[c] * value;
     }
-    mechanism_->deviations(top, bid_scratch_, ctr_, click_scratch_, pay_scratch_);
+    mechanism_->deviations(top, bids, ctr_, click_scratch_, pay_scratch_);
     for (std::size_t c = 0; c < count; ++c) {
       out(static_cast<Eigen::Index>(c)) += value * click_scratch_[c] - pay_scratch_[c];
     }
@@ -378,8 +405,9 @@ Json AuctionEnv::predicted_metrics() const {
     } else if (rounds_ == 1) {
       out["efficiency"] = sold;
     }
-    out["note"] = "Bayes-Nash equilibrium (truthful in second price, b=(n-1)/n*v in first "
-                  "price); revenue equivalence with reserve (Myerson 1981)";
+    out["note"] = "Bayes-Nash equilibrium (truthful in second price; in first price "
+                  "b(v) = v - integral_r^v (F(x)/F(v))^(n-1) dx, (n-1)/n v on U[0,1] without "
+                  "reserve); revenue equivalence with reserve (Myerson 1981)";
     return out;
   }
   if (d.kind() == ValueDistribution::Kind::kExponential && reserve == 0.0) {

@@ -66,7 +66,7 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   const int rounds_;
   const std::vector<double> ctr_;
   const std::vector<ValueDistribution> values_dist_;
-  const bool identical_uniform_;
+  const bool identical_;  // all bidders draw from the same distribution
   const bool persistent_;
   const bool shade_mode_;
   const FeedbackLevel feedback_;

@@ -61,6 +61,21 @@ void Env::check_actions(const std::vector<RowBatch>& actions) const {
     AGORA_CHECK_EQ(actions[r].rows(), role.pool_size);
     AGORA_CHECK_EQ(actions[r].cols(), role.action_space.dim());
     const BoolArray& active = result_.roles[r].active;
+    if (role.action_space.kind() == Space::Kind::kBox && active.all()) {
+      // Fast path: one pass over the whole batch; the loop below names the culprit.
+      const double* a = actions[r].data();
+      const int dim = role.action_space.dim();
+      const double* low = role.action_space.low().data();
+      const double* high = role.action_space.high().data();
+      bool ok = true;
+      for (int i = 0; i < role.pool_size; ++i) {
+        for (int d = 0; d < dim; ++d) {
+          const double x = a[i * dim + d];
+          ok &= (x >= low[d]) & (x <= high[d]) & (x - x == 0.0);  // x - x == 0: finite
+        }
+      }
+      if (ok) continue;
+    }
     for (int i = 0; i < role.pool_size; ++i) {
       if (!active(i)) continue;
       // Infinite actions are rejected even in a dimension with an infinite bound.

@@ -33,6 +33,28 @@ class ValueDistribution {
     return a_;
   }
 
+  // n consecutive draws, identical to n calls of draw() (the switch is taken once).
+  void draw_n(Rng& rng, double* out, int n) const {
+    switch (kind_) {
+      case Kind::kUniform: {
+        const auto uniform = uniform_;
+        for (int i = 0; i < n; ++i) out[i] = uniform(rng);
+        return;
+      }
+      case Kind::kExponential: {
+        const auto exponential = exponential_;
+        for (int i = 0; i < n; ++i) out[i] = exponential(rng);
+        return;
+      }
+      case Kind::kLognormal:
+        for (int i = 0; i < n; ++i) out[i] = lognormal_(rng);
+        return;
+      case Kind::kConstant:
+        for (int i = 0; i < n; ++i) out[i] = a_;
+        return;
+    }
+  }
+
   Kind kind() const { return kind_; }
   double lower() const;  // infimum of the support
   double upper() const;  // supremum of the support (+inf when unbounded)

@@ -13,6 +13,20 @@ void FirstPrice::run(const double* bids, int auctions, int bidders, std::span<co
   out.resize(auctions, k);
   thread_local std::vector<int> ranked;
   ranked.resize(k + 1);
+  if (k == 1 && bidders >= 1) {  // the common case, without the general ranking's bookkeeping
+    for (int a = 0; a < auctions; ++a) {
+      const double* row = bids + static_cast<std::ptrdiff_t>(a) * bidders;
+      int best, second;
+      if (!top_two_untied(row, bidders, best, second)) {
+        rank_by_bid(row, bidders, 1, ranked, rng);
+        best = ranked[0];
+      }
+      const bool filled = row[best] >= reserve_;
+      out.winner(a, 0) = filled ? best : -1;
+      out.price(a, 0) = filled ? row[best] : 0.0;
+    }
+    return;
+  }
   for (int a = 0; a < auctions; ++a) {
     const double* row = bids + static_cast<std::ptrdiff_t>(a) * bidders;
     const int m = rank_by_bid(row, bidders, k, ranked, rng);

@@ -31,17 +31,8 @@ int rank_by_bid(const double* bids, int n, int k, std::span<int> ranked, Rng& rn
   AGORA_CHECK_GE(static_cast<int>(ranked.size()), m);
   if (m == 0) return 0;
   if (k == 1) {
-    int best = 0;
-    int second = -1;
-    for (int i = 1; i < n; ++i) {
-      if (bids[i] > bids[best]) {
-        second = best;
-        best = i;
-      } else if (second < 0 || bids[i] > bids[second]) {
-        second = i;
-      }
-    }
-    if (second >= 0 && bids[second] == bids[best]) {
+    int best, second;
+    if (!top_two_untied(bids, n, best, second)) {
       return rank_with_random_ties(bids, n, m, ranked, rng);
     }
     ranked[0] = best;

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <span>
 
@@ -20,6 +22,29 @@ namespace agora {
 // returns m. ranked[k] (when m == k + 1) is the best loser, whose bid sets second-price
 // prices. Only ranked[0..k) bidders with bid >= reserve win.
 int rank_by_bid(const double* bids, int n, int k, std::span<int> ranked, Rng& rng);
+
+// The one-slot scan of rank_by_bid: the highest bid's bidder `best` and the next one
+// `second` (-1 when n == 1), in one branch-light pass with the two bids in registers. Returns
+// false when the highest bid is tied, in which case the caller must use rank_by_bid (which
+// breaks the tie at random).
+inline bool top_two_untied(const double* bids, int n, int& best, int& second) {
+  int b = 0;
+  int s = -1;
+  double top = bids[0];
+  double next = 0.0;
+  for (int i = 1; i < n; ++i) {
+    const double x = bids[i];
+    const bool above_top = x > top;
+    const bool above_next = s < 0 || x > next;
+    s = above_top ? b : (above_next ? i : s);
+    next = above_top ? top : (above_next ? x : next);
+    b = above_top ? i : b;
+    top = above_top ? x : top;
+  }
+  best = b;
+  second = s;
+  return s < 0 || next != top;
+}
 
 // Shared rule for deviation(): bidder bidding `bid` against others_desc; `price_at` gives the
 // per-click price in slot p given the next bid below (or 0 when nobody is below).
@@ -46,9 +71,15 @@ void average_over_tie_positions(std::span<const double> others_desc, double bid,
 }
 
 // average_over_tie_positions() for one slot and many candidate bids, bitwise identical to it
-// but vectorisable: the price per click of a win is the bid itself (first price) or
-// max(highest other bid, reserve) (second price); a tie with the highest other bids shares
-// the slot among the tied bidders.
+// per candidate, written for speed (the full-information learners' hot path). With h the
+// highest other bid and t the number of others tied at h: a bid above h (and at or above the
+// reserve) wins the slot at price max(h, reserve) (second price) or its own bid (first
+// price); a bid equal to h (at or above the reserve) gets 1/(t+1) of that (a tie bid pays
+// the same price h in both auctions, so the tie payment is a constant); anything else nothing.
+// When h is below the reserve there are no ties and a bid wins iff it is at or above the
+// reserve. So one comparison decides a win (bid > threshold) and one a tie (bid == tie_at,
+// NaN when ties are impossible), and the outputs are bitwise selects of constants, vectorised
+// with GCC vector extensions (2 candidates per SSE2 register).
 template <bool kPayOwnBid>
 void one_slot_deviations(std::span<const double> others_desc, std::span<const double> bids,
                          double ctr, double reserve, std::span<double> clicks,
@@ -56,21 +87,11 @@ void one_slot_deviations(std::span<const double> others_desc, std::span<const do
   constexpr double kInf = std::numeric_limits<double>::infinity();
   const std::size_t m = others_desc.size();
   const std::size_t count = bids.size();
-  const double* __restrict b = bids.data();
-  double* __restrict cl = clicks.data();
-  double* __restrict pay = payments.data();
-  const double win_clicks = 0.0 + ctr;
-  if (m == 0 || !(others_desc[0] > -kInf)) {
-    if (m == 0) {  // alone: every bid at or above the reserve wins at price max(0, reserve)
-      const double alone_pay = 0.0 + std::max(0.0, reserve) * ctr;
-      for (std::size_t c = 0; c < count; ++c) {
-        const bool eligible = b[c] >= reserve;
-        cl[c] = eligible ? win_clicks : 0.0;
-        pay[c] = eligible ? (kPayOwnBid ? 0.0 + b[c] * ctr : alone_pay) : 0.0;
-      }
-      return;
-    }
-    for (std::size_t c = 0; c < count; ++c) {  // degenerate others: the reference rule
+  const double* b = bids.data();
+  double* cl = clicks.data();
+  double* pay = payments.data();
+  if (m == 0 || !(others_desc[0] > -kInf) || !(reserve > -kInf)) {
+    for (std::size_t c = 0; c < count; ++c) {  // degenerate cases: the reference rule
       const double bid = b[c];
       const auto price_at = [bid, reserve](double next_below) {
         return kPayOwnBid ? bid : std::max(next_below, reserve);
@@ -84,29 +105,46 @@ void one_slot_deviations(std::span<const double> others_desc, std::span<const do
   std::size_t tied = 0;
   while (tied < m && others_desc[tied] == top) ++tied;
   const double share = static_cast<double>(tied + 1);
+  const bool contested = top >= reserve;
+  // bid > nextafter(reserve, -inf) <=> bid >= reserve, for every non-NaN double.
+  const double threshold = contested ? top : std::nextafter(reserve, -kInf);
+  const double tie_at = contested ? top : std::numeric_limits<double>::quiet_NaN();
+  const double win_clicks = 0.0 + ctr;
   const double tie_clicks = win_clicks / share;
   const double second_price_pay = 0.0 + std::max(top, reserve) * ctr;
-  // Written so that GCC vectorises it under -ftrapping-math: selects only, no arithmetic
-  // inside a condition (first price multiplies in a second pass; 0 * ctr + 0.0 is +0.0), and a
-  // double counter for ties.
-  double ties = 0.0;
-  for (std::size_t c = 0; c < count; ++c) {
-    const double bid = b[c];
-    // Bids below the reserve become -inf, which neither beats nor ties the (finite) top.
-    const double eligible = bid >= reserve ? bid : -kInf;
-    cl[c] = eligible > top ? win_clicks : (eligible == top ? tie_clicks : 0.0);
-    pay[c] = eligible > top ? (kPayOwnBid ? bid : second_price_pay) : 0.0;
-    ties += eligible == top ? 1.0 : 0.0;
+  const double tie_pay = (kPayOwnBid ? 0.0 + top * ctr : second_price_pay) / share;
+  std::size_t c = 0;
+#if defined(__GNUC__) && !defined(__clang__)
+  // 16-byte vectors map onto SSE2 registers (the x86-64 baseline) without scalarising.
+  using V2d = double __attribute__((vector_size(16)));
+  using V2m = long long __attribute__((vector_size(16)));
+  const V2d v_threshold = {threshold, threshold};
+  const V2d v_tie_at = {tie_at, tie_at};
+  const V2d v_ctr = {ctr, ctr};
+  const V2d v_zero = {0.0, 0.0};
+  const V2m m_win_clicks = (V2m)(V2d){win_clicks, win_clicks};
+  const V2m m_tie_clicks = (V2m)(V2d){tie_clicks, tie_clicks};
+  const V2m m_tie_pay = (V2m)(V2d){tie_pay, tie_pay};
+  const V2d v_second_price_pay = {second_price_pay, second_price_pay};
+#pragma GCC unroll 4
+  for (; c + 2 <= count; c += 2) {
+    V2d bid;
+    std::memcpy(&bid, b + c, sizeof bid);
+    const V2m win = bid > v_threshold;
+    const V2m tie = bid == v_tie_at;
+    const V2d win_pay = kPayOwnBid ? v_zero + bid * v_ctr : v_second_price_pay;
+    const V2d out_clicks = (V2d)((win & m_win_clicks) | (tie & m_tie_clicks));
+    const V2d out_pay = (V2d)((win & (V2m)win_pay) | (tie & m_tie_pay));
+    std::memcpy(cl + c, &out_clicks, sizeof out_clicks);
+    std::memcpy(pay + c, &out_pay, sizeof out_pay);
   }
-  if constexpr (kPayOwnBid) {
-    for (std::size_t c = 0; c < count; ++c) pay[c] = 0.0 + pay[c] * ctr;
-  }
-  if (ties == 0.0) return;
-  for (std::size_t c = 0; c < count; ++c) {
+#endif
+  for (; c < count; ++c) {
     const double bid = b[c];
-    if (bid >= reserve && bid == top) {
-      pay[c] = (kPayOwnBid ? 0.0 + bid * ctr : second_price_pay) / share;
-    }
+    const bool win = bid > threshold;
+    const bool tie = bid == tie_at;
+    cl[c] = win ? win_clicks : (tie ? tie_clicks : 0.0);
+    pay[c] = win ? (kPayOwnBid ? 0.0 + bid * ctr : second_price_pay) : (tie ? tie_pay : 0.0);
   }
 }
 

@@ -13,6 +13,22 @@ void SecondPrice::run(const double* bids, int auctions, int bidders, std::span<c
   out.resize(auctions, k);
   thread_local std::vector<int> ranked;
   ranked.resize(k + 1);
+  if (k == 1 && bidders >= 1) {  // the common case, without the general ranking's bookkeeping
+    for (int a = 0; a < auctions; ++a) {
+      const double* row = bids + static_cast<std::ptrdiff_t>(a) * bidders;
+      int best, second;
+      if (!top_two_untied(row, bidders, best, second)) {
+        rank_by_bid(row, bidders, 1, ranked, rng);
+        best = ranked[0];
+        second = ranked[1];
+      }
+      const bool filled = row[best] >= reserve_;
+      const double next_bid = second >= 0 ? row[second] : 0.0;
+      out.winner(a, 0) = filled ? best : -1;
+      out.price(a, 0) = filled ? std::max(next_bid, reserve_) : 0.0;
+    }
+    return;
+  }
   for (int a = 0; a < auctions; ++a) {
     const double* row = bids + static_cast<std::ptrdiff_t>(a) * bidders;
     const int m = rank_by_bid(row, bidders, k, ranked, rng);

@@ -78,8 +78,7 @@ TEST_CASE("auction passes the conformance harness") {
       {"iid exponential, R=50, full", R"({"n_bidders": 6, "rounds_per_step": 50, "feedback":
            "full", "values": {"distribution": "exponential", "rate": 2}})",
        "second_price", 0.0},
-      {"one bidder with a reserve", R"({"n_bidders": 1, "feedback": "full"})", "second_price",
-       0.2},
+      {"one bidder with a reserve", R"({"n_bidders": 1, "feedback": "full"})", "second_price", 0.2},
       {"more slots than bidders", R"({"n_bidders": 2, "ctr": [0.5, 0.3, 0.1], "feedback": "full"})",
        "first_price", 0.0},
       {"many bidders, 3 slots, full, R=20",
@@ -87,9 +86,20 @@ TEST_CASE("auction passes the conformance harness") {
        "second_price", 0.05},
   };
   for (const Setup& setup : setups) {
-    INFO(setup.name);
-    check_env_conformance(auction_factory(Json::parse(setup.params), setup.mechanism, setup.reserve));
+    INFO(std::string(setup.name));
+    check_env_conformance(
+        auction_factory(Json::parse(setup.params), setup.mechanism, setup.reserve));
   }
+}
+
+TEST_CASE("auction with constant values has no randomness to depend on the seed") {
+  // With constant values and continuous random bids (no ties) the env draws nothing: the
+  // harness is told not to expect seed dependence, and everything else still holds.
+  ConformanceOptions options;
+  options.expect_seed_dependence = false;
+  const Json params = Json::parse(R"({"n_bidders": 3, "feedback": "full", "ctr": [0.6, 0.3],
+      "values": {"distribution": "constant", "value": 0.8}})");
+  check_env_conformance(auction_factory(params, "second_price", 0.1), options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,8 +140,6 @@ Estimate estimate(const Eigen::ArrayXXd& metrics, int column) {
   return {mean, 5.0 * std::sqrt(variance / static_cast<double>(x.size()))};
 }
 
-void truthful(const RowBatch& obs, RowBatch& actions) { actions.col(0) = obs.col(0); }
-
 TEST_CASE("second price, truthful, and first price at equilibrium earn (n-1)/(n+1)") {
   // n iid U[0,1] values, one slot (Vickrey 1961; Krishna 2010 §2.3-2.5). Revenue per auction:
   // second price with truthful bids pays V(2) ~ Beta(n-1, 2), mean (n-1)/(n+1), variance
@@ -163,7 +171,7 @@ TEST_CASE("second price, truthful, and first price at equilibrium earn (n-1)/(n+
       {"first price, shade (n-1)/n, R = 1000", "first_price", "shade", 1000, 1000, sd_first},
   };
   for (const Case& c : cases) {
-    INFO(c.name);
+    INFO(std::string(c.name));
     Json p = params;
     p["bid_mode"] = c.bid_mode;
     p["rounds_per_step"] = c.rounds;
@@ -220,13 +228,15 @@ TEST_CASE("with a reserve, revenue follows Myerson's formula in both auctions") 
   // Tolerance: 5 standard errors estimated from the per-step values.
   constexpr int n = 3;
   constexpr double r = 0.3;
-  const double revenue = (n - 1.0) / (n + 1) - 2.0 * n * std::pow(r, n + 1) / (n + 1) + std::pow(r, n);
+  const double revenue =
+      (n - 1.0) / (n + 1) - 2.0 * n * std::pow(r, n + 1) / (n + 1) + std::pow(r, n);
   const double welfare = n / (n + 1.0) * (1 - std::pow(r, n + 1));
   const double sold = 1 - std::pow(r, n);
 
   SUBCASE("second price, truthful") {
-    const auto env = make_auction({{"n_bidders", n}, {"bid_mode", "shade"}, {"rounds_per_step", 1000}},
-                                  "second_price", r, 1000);
+    const auto env =
+        make_auction({{"n_bidders", n}, {"bid_mode", "shade"}, {"rounds_per_step", 1000}},
+                     "second_price", r, 1000);
     const auto m = play(*env, 7, 1000, [](const RowBatch&, RowBatch& a) { a.setConstant(1.0); });
     const Estimate got = estimate(m, metric(*env, "revenue"));
     CHECK(std::fabs(got.mean - revenue) <= got.tolerance);
@@ -260,14 +270,17 @@ TEST_CASE("with a reserve, revenue follows Myerson's formula in both auctions") 
 
 TEST_CASE("predicted_metrics matches simulation for scaled uniform and exponential values") {
   SUBCASE("U[1, 3], ctr 0.5, reserve 1.6, second price, truthful") {
-    const auto env = make_auction(
-        {{"n_bidders", 4}, {"ctr", {0.5}}, {"bid_mode", "shade"}, {"rounds_per_step", 1000},
-         {"values", {{"distribution", "uniform"}, {"low", 1.0}, {"high", 3.0}}}},
-        "second_price", 1.6, 1000);
+    const auto env =
+        make_auction({{"n_bidders", 4},
+                      {"ctr", {0.5}},
+                      {"bid_mode", "shade"},
+                      {"rounds_per_step", 1000},
+                      {"values", {{"distribution", "uniform"}, {"low", 1.0}, {"high", 3.0}}}},
+                     "second_price", 1.6, 1000);
     const auto m = play(*env, 9, 1000, [](const RowBatch&, RowBatch& a) { a.setConstant(1.0); });
     const Json predicted = env->predicted_metrics();
     for (const char* name : {"revenue", "welfare", "optimal_welfare", "bidder_utility"}) {
-      INFO(name);
+      INFO(std::string(name));
       const Estimate got = estimate(m, metric(*env, name));
       CHECK(std::fabs(got.mean - predicted.at(name).get<double>()) <= got.tolerance);
     }
@@ -279,15 +292,16 @@ TEST_CASE("predicted_metrics matches simulation for scaled uniform and exponenti
   }
   SUBCASE("exponential(rate 2), 4 bidders, second price, truthful") {
     // E[second highest of n iid Exp(rate)] = (H_n - 1)/rate (Rényi's representation).
-    const auto env = make_auction(
-        {{"n_bidders", 4}, {"bid_mode", "shade"}, {"rounds_per_step", 1000},
-         {"values", {{"distribution", "exponential"}, {"rate", 2.0}}}},
-        "second_price", 0.0, 1000);
+    const auto env = make_auction({{"n_bidders", 4},
+                                   {"bid_mode", "shade"},
+                                   {"rounds_per_step", 1000},
+                                   {"values", {{"distribution", "exponential"}, {"rate", 2.0}}}},
+                                  "second_price", 0.0, 1000);
     const auto m = play(*env, 10, 1000, [](const RowBatch&, RowBatch& a) { a.setConstant(1.0); });
     const Json predicted = env->predicted_metrics();
     CHECK(predicted.at("revenue").get<double>() == doctest::Approx((25.0 / 12 - 1) / 2));
     for (const char* name : {"revenue", "welfare", "bidder_utility"}) {
-      INFO(name);
+      INFO(std::string(name));
       const Estimate got = estimate(m, metric(*env, name));
       CHECK(std::fabs(got.mean - predicted.at(name).get<double>()) <= got.tolerance);
     }
@@ -306,9 +320,12 @@ TEST_CASE("lognormal values use the log-scale parameters") {
   // E[exp(N(mu, sigma^2))] = exp(mu + sigma^2 / 2); with one bidder and second price without
   // reserve the welfare is the mean value. sd of the value: mean * sqrt(exp(sigma^2) - 1).
   const double mu = -0.5, sigma = 0.6;
-  const auto env = make_auction({{"n_bidders", 1}, {"bid_mode", "shade"}, {"rounds_per_step", 1000},
-                                 {"values", {{"distribution", "lognormal"}, {"mu", mu}, {"sigma", sigma}}}},
-                                "second_price", 0.0, 500);
+  const auto env =
+      make_auction({{"n_bidders", 1},
+                    {"bid_mode", "shade"},
+                    {"rounds_per_step", 1000},
+                    {"values", {{"distribution", "lognormal"}, {"mu", mu}, {"sigma", sigma}}}},
+                   "second_price", 0.0, 500);
   const auto m = play(*env, 11, 500, [](const RowBatch&, RowBatch& a) { a.setConstant(1.0); });
   const double mean = std::exp(mu + sigma * sigma / 2);
   const double sd = mean * std::sqrt(std::exp(sigma * sigma) - 1);
@@ -378,11 +395,11 @@ TEST_CASE("multi-slot hand-worked examples through the env") {
     Eigen::ArrayXd out(6);
     cf->counterfactual_rewards(3, candidates, out);
     CHECK(out(0) == 0.0);
-    CHECK(out(1) == 0.0);                       // third: no slot
-    CHECK(out(2) == doctest::Approx(0.3));      // tied with the 2: half of slot 1 at 2
-    CHECK(out(3) == doctest::Approx(0.6));      // slot 1 at 2
-    CHECK(out(4) == doctest::Approx(0.6));      // what it did
-    CHECK(out(5) == doctest::Approx(-0.5));     // slot 0 at 5: 4 * 0.5 - 2.5
+    CHECK(out(1) == 0.0);                    // third: no slot
+    CHECK(out(2) == doctest::Approx(0.3));   // tied with the 2: half of slot 1 at 2
+    CHECK(out(3) == doctest::Approx(0.6));   // slot 1 at 2
+    CHECK(out(4) == doctest::Approx(0.6));   // what it did
+    CHECK(out(5) == doctest::Approx(-0.5));  // slot 0 at 5: 4 * 0.5 - 2.5
   }
   SUBCASE("generalized first price") {
     const auto env = make_auction(params, "first_price");
@@ -418,12 +435,13 @@ TEST_CASE("counterfactual rewards count ties over all tied bidders") {
   // Five bidders (values 1) all bid 0.5 for one slot: bidding 0.5 wins w.p. 1/5 at price 0.5,
   // so the counterfactual reward is (1 - 0.5) / 5 = 0.1, even though the mechanism only needs
   // the two highest other bids to price the slot.
-  Json params = {{"n_bidders", 5}, {"feedback", "full"}, {"values", constant_values({1, 1, 1, 1, 1})}};
+  Json params = {
+      {"n_bidders", 5}, {"feedback", "full"}, {"values", constant_values({1, 1, 1, 1, 1})}};
   RowBatch candidates(3, 1);
   candidates << 0.5, 0.4, 0.6;
   Eigen::ArrayXd out(3);
   for (const char* mechanism : {"second_price", "first_price"}) {
-    INFO(mechanism);
+    INFO(std::string(mechanism));
     const auto env = make_auction(params, mechanism);
     const StepResult& r = play_once(*env, {0.5, 0.5, 0.5, 0.5, 0.5});
     CHECK(r.roles[0].rewards.sum() == doctest::Approx(0.5));  // exactly one winner
@@ -444,9 +462,9 @@ TEST_CASE("counterfactual rewards count ties over all tied bidders") {
 TEST_CASE("counterfactual rewards in shade mode average over the step's rounds") {
   // With R rounds the counterfactual of the played shade is the realized reward (harness),
   // and shading 0 earns nothing.
-  const auto env = make_auction({{"n_bidders", 3}, {"feedback", "full"}, {"bid_mode", "shade"},
-                                 {"rounds_per_step", 200}},
-                                "first_price");
+  const auto env = make_auction(
+      {{"n_bidders", 3}, {"feedback", "full"}, {"bid_mode", "shade"}, {"rounds_per_step", 200}},
+      "first_price");
   env->reset(3);
   RowBatch a(3, 1);
   a << 0.9, 0.6, 0.75;
@@ -460,12 +478,14 @@ TEST_CASE("counterfactual rewards in shade mode average over the step's rounds")
 }
 
 TEST_CASE("persistent values stay fixed within an episode and change between episodes") {
-  const auto env = make_auction({{"n_bidders", 3}, {"persistent_values", true}, {"rounds_per_step", 50}},
-                                "second_price", 0.0, 20);
+  const auto env =
+      make_auction({{"n_bidders", 3}, {"persistent_values", true}, {"rounds_per_step", 50}},
+                   "second_price", 0.0, 20);
   std::vector<RowBatch> actions = {RowBatch::Constant(3, 1, 0.5)};
   Eigen::ArrayXd first_episode;
   for (int episode = 0; episode < 2; ++episode) {
-    const StepResult* r = &env->reset(episode == 0 ? std::optional<std::uint64_t>(4) : std::nullopt);
+    const StepResult* r =
+        &env->reset(episode == 0 ? std::optional<std::uint64_t>(4) : std::nullopt);
     const Eigen::ArrayXd values = r->roles[0].observations.col(0);
     double optimal = -1.0;
     while (!r->episode_over) {
@@ -475,7 +495,7 @@ TEST_CASE("persistent values stay fixed within an episode and change between epi
       if (optimal >= 0.0) CHECK(o == optimal);
       optimal = o;
     }
-    CHECK(optimal == values.maxCoeff());
+    CHECK(optimal == doctest::Approx(values.maxCoeff()).epsilon(1e-12));
     if (episode == 0) {
       first_episode = values;
     } else {
@@ -486,6 +506,30 @@ TEST_CASE("persistent values stay fixed within an episode and change between epi
   const auto fresh = make_auction({{"n_bidders", 3}});
   const Eigen::ArrayXd v0 = fresh->reset(4).roles[0].observations.col(0);
   CHECK_FALSE((fresh->step(actions).roles[0].observations.col(0) == v0).all());
+}
+
+TEST_CASE("optimal welfare with more slots than a small buffer would hold") {
+  // 70 slots with ctr 1, 0.99, ..., 80 bidders: optimal welfare = sum of the 70 highest values
+  // times the slots' rates, in order. Truthful second price allocates efficiently.
+  std::vector<double> ctr;
+  for (int s = 0; s < 70; ++s) ctr.push_back(1.0 - 0.01 * s);
+  const auto env = make_auction({{"n_bidders", 80}, {"ctr", ctr}}, "second_price", 0.0, 5);
+  const StepResult* r = &env->reset(2);
+  std::vector<RowBatch> actions = {RowBatch::Zero(80, 1)};
+  for (int t = 0; t < 5; ++t) {
+    std::vector<double> values;
+    for (int i = 0; i < 80; ++i) {
+      values.push_back(r->roles[0].observations(i, 0));
+      actions[0](i, 0) = values.back();
+    }
+    r = &env->step(actions);
+    std::sort(values.begin(), values.end(), std::greater<>());
+    double optimal = 0.0;
+    for (int s = 0; s < 70; ++s)
+      optimal += values[static_cast<std::size_t>(s)] * ctr[static_cast<std::size_t>(s)];
+    CHECK(r->metrics(metric(*env, "optimal_welfare")) == doctest::Approx(optimal).epsilon(1e-12));
+    CHECK(r->metrics(metric(*env, "efficiency")) == doctest::Approx(1.0).epsilon(1e-12));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,9 +553,10 @@ TEST_CASE("config errors name the JSON path") {
   CHECK(config_error_path(build(R"({"ctr": [0.3, 0.5]})")) == "env.params.ctr[1]");
   CHECK(config_error_path(build(R"({"values": {"low": 2, "high": 1}})")) ==
         "env.params.values.high");
-  CHECK(config_error_path(build(
-            R"({"n_bidders": 2, "values": [{"high": 1}, {"distribution": "uniform", "low": 3, "high": 1}]})")) ==
-        "env.params.values[1].high");
+  CHECK(
+      config_error_path(build(
+          R"({"n_bidders": 2, "values": [{"high": 1}, {"distribution": "uniform", "low": 3, "high": 1}]})")) ==
+      "env.params.values[1].high");
   CHECK(config_error_path(build(R"({"values": {"distribution": "gaussian"}})")) ==
         "env.params.values.distribution");
   CHECK(config_error_path(build(R"({"values": {"distribution": "exponential", "mean": 2}})")) ==
@@ -535,14 +580,15 @@ TEST_CASE("config errors name the JSON path") {
 
   CHECK(config_error_path([] { make_mechanism("third_price", Json::object(), "mechanism"); }) ==
         "mechanism.name");
-  CHECK(config_error_path([] { make_mechanism("second_price", {{"reserv", 1}}, "mechanism"); }) ==
-        "mechanism.params.reserv");
-  CHECK(config_error_path([] { make_mechanism("first_price", {{"reserve", -1}}, "mechanism"); }) ==
-        "mechanism.params.reserve");
+  CHECK(config_error_path([] {
+          make_mechanism("second_price", {{"reserv", 1}}, "mechanism");
+        }) == "mechanism.params.reserv");
+  CHECK(config_error_path([] {
+          make_mechanism("first_price", {{"reserve", -1}}, "mechanism");
+        }) == "mechanism.params.reserve");
   CHECK(config_error_path([] { make_env("auction", Json::object(), EnvContext{}); }) ==
         "mechanism");
-  CHECK(config_error_path([] { make_env("auktion", Json::object(), EnvContext{}); }) ==
-        "env.name");
+  CHECK(config_error_path([] { make_env("auktion", Json::object(), EnvContext{}); }) == "env.name");
 }
 
 TEST_CASE("invalid actions are ConfigErrors naming the bidder") {

@@ -92,7 +92,7 @@ std::vector<std::pair<double, std::string>> invalid_values(const Space& space, i
 }
 
 struct PlayMode {
-  bool nan_for_inactive = true;      // else: samples (must be ignored all the same)
+  bool nan_for_inactive = true;  // else: samples (must be ignored all the same)
   bool ask_counterfactuals = false;
   bool probe_invalid_actions = false;
 };
@@ -120,8 +120,8 @@ class Harness {
   Trajectory play(Env& env, std::optional<std::uint64_t> seed, const PlayMode& mode,
                   const std::string& label);
   void check_reset(const Env& env, const StepResult& result, const std::string& label);
-  void check_step(const Env& env, const StepResult& before, const StepResult& now,
-                  std::int64_t t, std::vector<BoolArray>& left, const std::string& label);
+  void check_step(const Env& env, const StepResult& before, const StepResult& now, std::int64_t t,
+                  std::vector<BoolArray>& left, const std::string& label);
   void check_counterfactuals(const Env& env, const StepResult& before, const StepResult& now,
                              const std::vector<RowBatch>& actions, Rng& rng, std::int64_t t,
                              const std::string& label);
@@ -143,8 +143,7 @@ std::unique_ptr<Env> Harness::fresh_env() {
   std::vector<std::string> described;
   for (const RoleSpec& role : env->roles()) {
     described.push_back(role.name + " x" + std::to_string(role.pool_size) + " obs " +
-                        role.observation_space.describe() + " act " +
-                        role.action_space.describe());
+                        role.observation_space.describe() + " act " + role.action_space.describe());
   }
   if (role_descriptions_.empty()) {
     role_descriptions_ = described;
@@ -242,8 +241,8 @@ void Harness::check_step(const Env& env, const StepResult& before, const StepRes
       if (s.truncated(i) && s.terminated(i)) fail(at + who + " is terminated and truncated");
       if (!at_horizon && s.truncated(i)) fail(at + who + " truncated before the horizon");
       if (at_horizon && s.truncated(i) != s.active(i)) {
-        fail(at + "at the horizon " + who + (s.active(i) ? " is active but not truncated"
-                                                          : " is truncated but not active"));
+        fail(at + "at the horizon " + who +
+             (s.active(i) ? " is active but not truncated" : " is truncated but not active"));
       }
       if (left[r](i) && s.active(i)) fail(at + who + " was revived after it left");
       if (b.active(i) && !s.active(i)) left[r](i) = true;
@@ -255,8 +254,8 @@ void Harness::check_step(const Env& env, const StepResult& before, const StepRes
         if (!role.observation_space.contains(s.observations.row(i)) ||
             !s.observations.row(i).isFinite().all()) {
           std::ostringstream m;
-          m << at << "observation of " << who << " [" << s.observations.row(i)
-            << "] is outside " << role.observation_space.describe();
+          m << at << "observation of " << who << " [" << s.observations.row(i) << "] is outside "
+            << role.observation_space.describe();
           fail(m.str());
         }
       }
@@ -269,17 +268,16 @@ void Harness::check_step(const Env& env, const StepResult& before, const StepRes
   }
 }
 
-void Harness::check_counterfactuals(const Env& env, const StepResult& before,
-                                     const StepResult& now, const std::vector<RowBatch>& actions,
-                                     Rng& rng, std::int64_t t, const std::string& label) {
+void Harness::check_counterfactuals(const Env& env, const StepResult& before, const StepResult& now,
+                                    const std::vector<RowBatch>& actions, Rng& rng, std::int64_t t,
+                                    const std::string& label) {
   const std::string at = label + " step " + std::to_string(t) + ": ";
   for (std::size_t r = 0; r < env.roles().size(); ++r) {
     const RoleSpec& role = env.roles()[r];
     const CounterfactualFeedback* cf = env.counterfactuals(static_cast<int>(r));
     if ((cf != nullptr) != (role.feedback == Feedback::kFull)) {
       fail(at + "counterfactuals(" + role.name + ") is " + (cf ? "non-null" : "null") +
-           " but the role's feedback is " +
-           (role.feedback == Feedback::kFull ? "full" : "bandit"));
+           " but the role's feedback is " + (role.feedback == Feedback::kFull ? "full" : "bandit"));
     }
     if (!cf) continue;
     const int count = 1 + options_.counterfactual_candidates;
@@ -296,7 +294,8 @@ void Harness::check_counterfactuals(const Env& env, const StepResult& before,
       if (!out.isFinite().all()) fail(at + "counterfactual rewards of " + who + " not finite");
       if (!bitwise_equal(out, again)) fail(at + "counterfactual rewards of " + who + " vary");
       const double realized = now.roles[r].rewards(i);
-      const double tolerance = options_.counterfactual_tolerance * std::max(1.0, std::fabs(realized));
+      const double tolerance =
+          options_.counterfactual_tolerance * std::max(1.0, std::fabs(realized));
       if (!(std::fabs(out(0) - realized) <= tolerance)) {
         std::ostringstream m;
         m.precision(17);
@@ -324,8 +323,7 @@ void Harness::probe_invalid_actions(Env& env, const std::vector<RowBatch>& valid
     for (int i : actives) {
       if (static_cast<int>(probed.size()) < first) probed.push_back(i);
     }
-    if (!actives.empty() && options_.invalid_action_agents > 1 &&
-        probed.back() != actives.back()) {
+    if (!actives.empty() && options_.invalid_action_agents > 1 && probed.back() != actives.back()) {
       probed.push_back(actives.back());
     }
     for (int i : probed) {
@@ -444,7 +442,27 @@ void Harness::run_checks() {
       fail("step() before reset() did not throw");
     } catch (const InvariantError&) {
     } catch (const std::exception& e) {
-      fail("step() before reset() threw " + describe_exception(e) + " instead of an InvariantError");
+      fail("step() before reset() threw " + describe_exception(e) +
+           " instead of an InvariantError");
+    }
+  }
+
+  // predicted_metrics(): an object of finite numbers keyed by metric names, plus "note".
+  {
+    std::unique_ptr<Env> env = fresh_env();
+    const Json predicted = env->predicted_metrics();
+    if (!predicted.is_object()) {
+      fail("predicted_metrics() is not a JSON object");
+    } else {
+      const auto& names = env->metric_names();
+      for (const auto& [key, value] : predicted.items()) {
+        if (key == "note") continue;
+        if (std::find(names.begin(), names.end(), key) == names.end()) {
+          fail("predicted_metrics() names '" + key + "', which is not a metric");
+        } else if (!value.is_number() || !std::isfinite(value.get<double>())) {
+          fail("predicted_metrics()['" + key + "'] is not a finite number");
+        }
+      }
     }
   }
 
@@ -464,8 +482,8 @@ void Harness::run_checks() {
     std::unique_ptr<Env> env = fresh_env();
     std::vector<Trajectory> replay;
     for (int e = 0; e < episodes; ++e) {
-      replay.push_back(play(*env, e == 0 ? std::optional<std::uint64_t>(options_.seed)
-                                         : std::nullopt,
+      replay.push_back(play(*env,
+                            e == 0 ? std::optional<std::uint64_t>(options_.seed) : std::nullopt,
                             PlayMode{}, "replay episode " + std::to_string(e + 1)));
       expect_same(reference[e], replay[e],
                   "same seed, same actions (episode " + std::to_string(e + 1) + ")");
@@ -479,11 +497,11 @@ void Harness::run_checks() {
     PlayMode mode;
     mode.nan_for_inactive = false;
     for (int e = 0; e < episodes; ++e) {
-      expect_same(reference[e],
-                  play(*env, e == 0 ? std::optional<std::uint64_t>(options_.seed) : std::nullopt,
-                       mode, "inactive-actions episode " + std::to_string(e + 1)),
-                  "actions of inactive agents are not ignored (episode " +
-                      std::to_string(e + 1) + ")");
+      expect_same(
+          reference[e],
+          play(*env, e == 0 ? std::optional<std::uint64_t>(options_.seed) : std::nullopt, mode,
+               "inactive-actions episode " + std::to_string(e + 1)),
+          "actions of inactive agents are not ignored (episode " + std::to_string(e + 1) + ")");
     }
   }
   // Counterfactual feedback, which must not disturb the env.
@@ -527,8 +545,8 @@ void Harness::run_checks() {
 
 }  // namespace
 
-std::vector<std::string> conformance_failures(
-    const std::function<std::unique_ptr<Env>()>& make_env, const ConformanceOptions& options) {
+std::vector<std::string> conformance_failures(const std::function<std::unique_ptr<Env>()>& make_env,
+                                              const ConformanceOptions& options) {
   Harness harness(make_env, options);
   return harness.run();
 }

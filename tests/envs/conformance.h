@@ -21,6 +21,8 @@
 //   out-of-bounds action of an active agent throws ConfigError naming the role and agent and
 //   leaves the env untouched (the episode then continues exactly as if it had not happened).
 // - No revival: an agent that was active and became inactive is never active again.
+// - Theory: predicted_metrics() is an object of finite numbers keyed by metric names (and
+//   "note").
 // - Feedback: counterfactuals(role) is non-null exactly for roles with Feedback::kFull; when
 //   present, the counterfactual reward of the action actually played equals the realized
 //   reward (within `counterfactual_tolerance`, relative to max(1, |reward|); with continuous
@@ -42,18 +44,18 @@
 namespace agora::testing {
 
 struct ConformanceOptions {
-  std::uint64_t seed = 20240611;        // the env seed of the reference episodes
-  std::uint64_t action_seed = 977;      // the harness's own action stream
-  int episodes = 2;                     // consecutive episodes per reference run
-  std::int64_t max_horizon = 2000;      // longer horizons are a failure: configure a short one
-  int counterfactual_candidates = 4;    // random candidates besides the played action
+  std::uint64_t seed = 20240611;      // the env seed of the reference episodes
+  std::uint64_t action_seed = 977;    // the harness's own action stream
+  int episodes = 2;                   // consecutive episodes per reference run
+  std::int64_t max_horizon = 2000;    // longer horizons are a failure: configure a short one
+  int counterfactual_candidates = 4;  // random candidates besides the played action
   double counterfactual_tolerance = 1e-9;
-  bool expect_seed_dependence = true;   // false for envs without randomness
-  int invalid_action_agents = 2;        // active agents per role probed with invalid actions
+  bool expect_seed_dependence = true;  // false for envs without randomness
+  int invalid_action_agents = 2;       // active agents per role probed with invalid actions
 };
 
-std::vector<std::string> conformance_failures(
-    const std::function<std::unique_ptr<Env>()>& make_env, const ConformanceOptions& options = {});
+std::vector<std::string> conformance_failures(const std::function<std::unique_ptr<Env>()>& make_env,
+                                              const ConformanceOptions& options = {});
 
 void check_env_conformance(const std::function<std::unique_ptr<Env>()>& make_env,
                            const ConformanceOptions& options = {});

@@ -1,10 +1,13 @@
 // The conformance harness itself: a correct env with entry and exit passes it, and each
 // deliberately broken variant is caught.
+#include "tests/envs/conformance.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <limits>
 
-#include "tests/envs/conformance.h"
+#include "core/error.h"
 #include "tests/envs/toy_churn_env.h"
 
 namespace agora::testing {
@@ -17,9 +20,8 @@ std::function<std::unique_ptr<Env>()> toy(Defect defect, std::int64_t horizon = 
 }
 
 bool mentions(const std::vector<std::string>& failures, const std::string& needle) {
-  return std::any_of(failures.begin(), failures.end(), [&](const std::string& f) {
-    return f.find(needle) != std::string::npos;
-  });
+  return std::any_of(failures.begin(), failures.end(),
+                     [&](const std::string& f) { return f.find(needle) != std::string::npos; });
 }
 
 std::string joined(const std::vector<std::string>& failures) {
@@ -38,7 +40,7 @@ TEST_CASE("the toy churn env really churns: agents leave and fresh slots fill") 
   ToyChurnEnv env(60);
   Rng rng(3);
   StepResult last = env.reset(7);
-  std::vector<RowBatch> actions = {RowBatch::Zero(ToyChurnEnv::kWalkers, 1), RowBatch::Zero(1, 1)};
+  std::vector<RowBatch> actions = {RowBatch::Zero(ToyChurnEnv::kWalkers, 2), RowBatch::Zero(1, 1)};
   int exits = 0, entries = 0;
   BoolArray ever = last.roles[0].active;
   while (!last.episode_over) {
@@ -90,6 +92,22 @@ TEST_CASE("the base class zeroes rewards of inactive agents, so that defect is i
   const auto failures = conformance_failures(toy(Defect::kInactiveReward));
   INFO(joined(failures));
   CHECK(failures.empty());
+}
+
+TEST_CASE("infinite actions are rejected even in a dimension with an infinite bound") {
+  ToyChurnEnv env;
+  env.reset(1);
+  std::vector<RowBatch> actions = {RowBatch::Zero(ToyChurnEnv::kWalkers, 2), RowBatch::Zero(1, 1)};
+  actions[0](0, 1) = std::numeric_limits<double>::infinity();  // effort in [0, inf)
+  try {
+    env.step(actions);
+    FAIL("an infinite action was accepted");
+  } catch (const ConfigError& e) {
+    CHECK(e.path() == "walker[0]");
+    CHECK(std::string(e.what()).find("not finite") != std::string::npos);
+  }
+  actions[0](0, 1) = 1e300;  // large but finite: fine
+  CHECK_NOTHROW(env.step(actions));
 }
 
 TEST_CASE("a horizon longer than the harness allows is reported") {

@@ -1,8 +1,10 @@
 // A test-only env with entry and exit, for the conformance harness (tests/envs/conformance.h).
 //
 // Role "walker" (pool 8, bandit feedback): observation [position in [-5, 5], age in [0, inf)],
-// action [move in [-1, 1]]. Each step an active walker moves by its action plus U(-0.2, 0.2)
-// noise (clamped to [-5, 5]), earns -|position| and leaves with probability 0.15. Three
+// action [move in [-1, 1], effort in [0, inf)]. Each step an active walker moves by its action
+// plus U(-0.2, 0.2) noise (clamped to [-5, 5]), earns -|position| - 0.01 min(effort, 1) and
+// leaves with probability 0.15. (The unbounded "effort" dimension checks that infinite actions
+// are rejected even where the bound is infinite.) Three
 // walkers start; each step a new walker enters the next never-used slot with probability 0.5
 // until the pool is exhausted.
 // Role "house" (pool 1, full feedback): action Discrete(3) "fee", observation [crowd in
@@ -88,7 +90,7 @@ class ToyChurnEnv final : public Env, public CounterfactualFeedback {
       }
       position_[i] = x;
       age_[i] += 1.0;
-      walkers.rewards(i) = -std::fabs(x);
+      walkers.rewards(i) = -std::fabs(x) - 0.01 * std::min(actions[0](i, 1), 1.0);
       total_abs += std::fabs(x);
       if (unit(rng) < 0.15) {
         if (defect_ == Defect::kSilentExit) {
@@ -134,16 +136,17 @@ class ToyChurnEnv final : public Env, public CounterfactualFeedback {
     RoleSpec walker;
     walker.name = "walker";
     walker.pool_size = kWalkers;
-    walker.observation_space = Space::box((Eigen::ArrayXd(2) << -5.0, 0.0).finished(),
-                                          (Eigen::ArrayXd(2) << 5.0, inf).finished(),
-                                          {"position", "age"});
+    walker.observation_space =
+        Space::box((Eigen::ArrayXd(2) << -5.0, 0.0).finished(),
+                   (Eigen::ArrayXd(2) << 5.0, inf).finished(), {"position", "age"});
     walker.action_space =
-        Space::box(Eigen::ArrayXd::Constant(1, -1.0), Eigen::ArrayXd::Constant(1, 1.0), {"move"});
+        Space::box((Eigen::ArrayXd(2) << -1.0, 0.0).finished(),
+                   (Eigen::ArrayXd(2) << 1.0, inf).finished(), {"move", "effort"});
     RoleSpec house;
     house.name = "house";
     house.pool_size = 1;
-    house.observation_space = Space::box(Eigen::ArrayXd::Zero(1),
-                                         Eigen::ArrayXd::Constant(1, kWalkers), {"crowd"});
+    house.observation_space =
+        Space::box(Eigen::ArrayXd::Zero(1), Eigen::ArrayXd::Constant(1, kWalkers), {"crowd"});
     house.action_space = Space::discrete(3, "fee");
     house.feedback = Feedback::kFull;
     return {walker, house};

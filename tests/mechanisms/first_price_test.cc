@@ -57,8 +57,7 @@ TEST_CASE("generalized first price: several slots, hand-worked") {
     CHECK(out.price(0, 1) == 3.0);
   }
   SUBCASE("more slots than bidders: the last slot stays empty") {
-    const AuctionOutcome out =
-        run_one(*mechanism("first_price"), {0.4, 0.6}, {0.5, 0.3, 0.1}, rng);
+    const AuctionOutcome out = run_one(*mechanism("first_price"), {0.4, 0.6}, {0.5, 0.3, 0.1}, rng);
     CHECK(out.winner(0, 0) == 1);
     CHECK(out.winner(0, 1) == 0);
     CHECK(out.winner(0, 2) == -1);
@@ -142,7 +141,8 @@ TEST_CASE("first price deviation(): hand-worked") {
   CHECK(d.payment == 0.0);
   const auto reserved = mechanism("first_price", 0.6);
   CHECK(reserved->deviation(std::vector<double>{0.4}, 0.55, ctr).clicks == 0.0);
-  CHECK(reserved->deviation(std::vector<double>{0.4}, 0.6, ctr).payment == 0.6);  // equal to the reserve: wins
+  CHECK(reserved->deviation(std::vector<double>{0.4}, 0.6, ctr).payment ==
+        0.6);  // equal to the reserve: wins
   CHECK(reserved->deviation(std::vector<double>{}, 0.9, ctr).payment == 0.9);
   // Two slots: bidding 2.5 against 5, 2, 1 takes slot 1.
   d = m->deviation(std::vector<double>{5.0, 2.0, 1.0}, 2.5, std::vector<double>{0.5, 0.3});

@@ -4,10 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstring>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
+#include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -66,8 +66,8 @@ inline std::vector<double> random_ctr(int k, Rng& rng) {
 // each bidder holds at most one slot, filled slots come first and go to bids at or above the
 // reserve in decreasing order, the price per click is at least the reserve and at most the
 // winner's bid, empty slots have price 0, and every loser bid is at most every winner's.
-inline void check_outcome_structure(const AuctionOutcome& out, const double* bids, int n,
-                                    int k, double reserve, int a = 0) {
+inline void check_outcome_structure(const AuctionOutcome& out, const double* bids, int n, int k,
+                                    double reserve, int a = 0) {
   std::vector<bool> won(static_cast<std::size_t>(n), false);
   bool empty_seen = false;
   double lowest_winning = std::numeric_limits<double>::infinity();
@@ -189,8 +189,7 @@ inline void check_deviation_matches_run_with_ties(const std::string& name) {
     for (int i = 0; i < x.n; ++i) {
       const DeviationOutcome want = deviation_of(*m, x, i, x.bids[i]);
       INFO("trial ", trial, " bidder ", i, " bid ", x.bids[i], " reserve ", x.reserve);
-      CHECK(std::fabs(clicks[static_cast<std::size_t>(i)] / kTieBreaks - want.clicks) <=
-            tolerance);
+      CHECK(std::fabs(clicks[static_cast<std::size_t>(i)] / kTieBreaks - want.clicks) <= tolerance);
       CHECK(std::fabs(payments[static_cast<std::size_t>(i)] / kTieBreaks - want.payment) <=
             tolerance);
     }

@@ -76,7 +76,8 @@ TEST_CASE("generalized second price: several slots, hand-worked") {
     CHECK(out.price(0, 2) == 0.0);
   }
   SUBCASE("a tie for the second slot: the loser's equal bid sets the price") {
-    const AuctionOutcome out = run_one(*mechanism("second_price"), {0.9, 0.5, 0.5}, {0.5, 0.3}, rng);
+    const AuctionOutcome out =
+        run_one(*mechanism("second_price"), {0.9, 0.5, 0.5}, {0.5, 0.3}, rng);
     CHECK(out.winner(0, 0) == 0);
     CHECK(out.price(0, 0) == 0.5);
     CHECK((out.winner(0, 1) == 1 || out.winner(0, 1) == 2));
@@ -127,8 +128,10 @@ TEST_CASE("second price deviation(): hand-worked") {
   CHECK(d.clicks == 0.5);
   CHECK(d.payment == 0.35);
   CHECK(m->deviation(others, 0.5, ctr).clicks == 0.0);
-  CHECK(mechanism("second_price", 0.6)->deviation(std::vector<double>{0.4}, 0.6, ctr).payment == 0.6);
-  CHECK(mechanism("second_price", 0.6)->deviation(std::vector<double>{0.4}, 0.59, ctr).payment == 0.0);
+  CHECK(mechanism("second_price", 0.6)->deviation(std::vector<double>{0.4}, 0.6, ctr).payment ==
+        0.6);
+  CHECK(mechanism("second_price", 0.6)->deviation(std::vector<double>{0.4}, 0.59, ctr).payment ==
+        0.0);
   CHECK(mechanism("second_price", 0.2)->deviation(std::vector<double>{}, 0.9, ctr).payment == 0.2);
   // GSP, others 5, 2, 1 for ctr 0.5, 0.3 (the hand-worked env example, bidder with value 4).
   const std::vector<double> gsp_others = {5.0, 2.0, 1.0};
