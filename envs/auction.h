@@ -30,7 +30,7 @@
 
 #include "envs/env.h"
 #include "envs/env_registry.h"
-#include "envs/value_distribution.h"
+#include "mechanisms/value_distribution.h"
 #include "mechanisms/mechanism.h"
 
 namespace agora {

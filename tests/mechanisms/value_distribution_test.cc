@@ -1,6 +1,6 @@
 // Value distributions: moments against their closed forms, draw_n() identical to repeated
 // draw(), bounds and quantiles.
-#include "envs/value_distribution.h"
+#include "mechanisms/value_distribution.h"
 
 #include <doctest/doctest.h>
 

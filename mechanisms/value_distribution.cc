@@ -1,4 +1,4 @@
-#include "envs/value_distribution.h"
+#include "mechanisms/value_distribution.h"
 
 #include <boost/math/distributions/lognormal.hpp>
 #include <cmath>
