@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "agents/bid_action.h"
+#include "agents/grid_rewards.h"
 #include "agents/policy.h"
 #include "core/error.h"
 
@@ -168,9 +169,7 @@ class GridLearner final : public Policy {
             candidates_(k, column) = setup_.action(k, chosen_value_[i]);
           }
         }
-        transition.counterfactuals->counterfactual_rewards(agent, candidates_,
-                                                           counterfactual_rewards_);
-        core.update_all(counterfactual_rewards_);
+        learn_full_information(*transition.counterfactuals, agent, core);
       } else {
         const double reward = transition.outcome.rewards(agent);
         AGORA_CHECK(std::isfinite(reward));
@@ -178,6 +177,48 @@ class GridLearner final : public Policy {
       }
       acted_[i] = 0;
     }
+  }
+
+  // Full information: evaluates the env's reward profiles on the grid when it offers them
+  // (exact, and for one round a range update touching only arms with a non-zero reward),
+  // else asks for the counterfactual reward of every grid point.
+  template <class C>
+  void learn_full_information(const CounterfactualFeedback& feedback, int agent, C& core) {
+    const int rounds = feedback.counterfactual_rounds();
+    if (rounds == 0) {
+      feedback.counterfactual_rewards(agent, candidates_, counterfactual_rewards_);
+      core.update_all(counterfactual_rewards_);
+      return;
+    }
+    const int column = setup_.bid_action().action_column();
+    const std::span<const double> x(&candidates_(0, column),
+                                    static_cast<std::size_t>(setup_.points()));
+    AGORA_CHECK_EQ(candidates_.cols(), 1);
+    if constexpr (requires { core.add_point(0, 0.0); }) {
+      if (rounds == 1) {
+        feedback.reward_profile(agent, 0, profile_);
+        for_each_grid_piece(
+            profile_, x,
+            [&](int begin, int end, double intercept, double slope) {
+              core.add_linear(begin, end, intercept, slope, x.data());
+            },
+            [&](int k, double value) { core.add_point(k, value); });
+        return;
+      }
+    }
+    Eigen::ArrayXd& rewards = counterfactual_rewards_;
+    rewards.setZero();
+    for (int r = 0; r < rounds; ++r) {
+      feedback.reward_profile(agent, r, profile_);
+      for_each_grid_piece(
+          profile_, x,
+          [&](int begin, int end, double intercept, double slope) {
+            for (int k = begin; k < end; ++k) rewards(k) += intercept + slope * x[k];
+          },
+          [&](int k, double value) { rewards(k) += value; });
+    }
+    if (rounds > 1) rewards /= rounds;
+    core.update_all(rewards);
   }
 
   Json strategy() const override {
@@ -211,6 +252,7 @@ class GridLearner final : public Policy {
   std::vector<char> acted_;
   RowBatch candidates_;
   Eigen::ArrayXd counterfactual_rewards_;
+  PiecewiseLinear profile_;
   Rng rng_;
 };
 

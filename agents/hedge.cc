@@ -111,6 +111,36 @@ void Hedge::update_all(const Eigen::Ref<const Eigen::ArrayXd>& rewards) {
   }
 }
 
+void Hedge::add_linear(int begin, int end, double intercept, double slope, const double* x) {
+  AGORA_CHECK(begin >= 0 && begin <= end && end <= arms());
+  if (begin == end) return;
+  double* drift = drift_.data();
+  double highest = -std::numeric_limits<double>::infinity();
+  double lowest = std::numeric_limits<double>::infinity();
+  for (int k = begin; k < end; ++k) {
+    const double d = drift[k] + learning_rate_ * (intercept + slope * x[k]);
+    drift[k] = d;
+    highest = std::max(highest, d);
+    lowest = std::min(lowest, d);
+  }
+  max_drift_ = std::max(max_drift_, highest);
+  min_drift_ = std::min(min_drift_, lowest);
+  if (!std::isfinite(max_drift_ - min_drift_)) {
+    throw InvariantError("Hedge::add_linear: a reward was not finite");
+  }
+}
+
+void Hedge::add_point(int arm, double reward) {
+  AGORA_CHECK(arm >= 0 && arm < arms());
+  const double d = drift_(arm) + learning_rate_ * reward;
+  drift_(arm) = d;
+  max_drift_ = std::max(max_drift_, d);
+  min_drift_ = std::min(min_drift_, d);
+  if (!std::isfinite(max_drift_ - min_drift_)) {
+    throw InvariantError("Hedge::add_point: a reward was not finite");
+  }
+}
+
 Eigen::ArrayXd Hedge::probabilities() const {
   Eigen::ArrayXd log_weights = base_log_weights_ + drift_;
   Eigen::ArrayXd p = (log_weights - log_weights.maxCoeff()).exp();

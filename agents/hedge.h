@@ -14,7 +14,8 @@
 // exp(L_a), i.e. exactly p. Every draw is accepted with probability ≥ exp(m − M), and the
 // cache is refreshed (K exps) before a draw once M − m > ln 2, so a round needs fewer than two
 // draws on average. A non-finite reward raises InvariantError, at the latest by the next
-// refresh.
+// refresh. Rewards that are piecewise linear over the arms (the auction counterfactuals) can
+// be added range by range, touching only the arms whose reward is not zero.
 //
 // Parameters (the "hedge" agent; plus the grid parameters of grid_learner.h):
 //   learning_rate  number > 0 or null, default null  η; null = sqrt(8 ln K / T) / w with
@@ -53,6 +54,12 @@ class Hedge {
   int select(Rng& rng);
   // rewards(a) = the reward arm a earned this round, for every arm.
   void update_all(const Eigen::Ref<const Eigen::ArrayXd>& rewards);
+  // The same update given piece by piece, for rewards that are zero outside a few ranges:
+  // arms [begin, end) earned intercept + slope x[a]; arm `arm` earned `reward`. Untouched
+  // arms earned 0. M and m then bound the drift (M >= max, m <= min), which keeps sampling
+  // exact; the next refresh makes them tight again.
+  void add_linear(int begin, int end, double intercept, double slope, const double* x);
+  void add_point(int arm, double reward);
 
   Eigen::ArrayXd probabilities() const;
   Json to_json() const;

@@ -8,7 +8,7 @@
 // Targets (docs/benchmarks.md): A >= 2e7 auctions/s and >= 0.7 of the reference.
 //
 // Also: the value draws alone (10 Boost uniform draws per auction), a bound on any loop that
-// draws values the way Agora's RNG contract fixes; Mechanism::deviations() for 101 candidate
+// draws values the way Agora's RNG contract fixes; Mechanism::deviation_profile() against 9 other
 // bids against one slot (the full-information learners' hot path; target well under 100 ns
 // per call); AuctionEnv::counterfactual_rewards() for one bidder, 101 candidates, R = 1.
 //
@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/measurement.h"
 #include "core/rng.h"
 #include "envs/env_registry.h"
 #include "mechanisms/mechanism.h"
@@ -34,42 +35,11 @@
 namespace {
 
 constexpr int kBidders = 10;
-constexpr int kRepetitions = 7;
-
-using Clock = std::chrono::steady_clock;
-
-struct Measurement {
-  Measurement(std::string name_, double per_chunk_, std::function<void()> chunk_)
-      : name(std::move(name_)), per_chunk(per_chunk_), chunk(std::move(chunk_)) {}
-  std::string name;
-  double per_chunk;  // units of work per call of `chunk`
-  std::function<void()> chunk;
-  std::vector<double> rates;  // units per second, one per repetition
-};
-
-// Runs `m.chunk` until `seconds` have passed and records the rate.
-void measure(Measurement& m, double seconds) {
-  const auto start = Clock::now();
-  double done = 0.0;
-  double elapsed = 0.0;
-  do {
-    m.chunk();
-    done += m.per_chunk;
-    elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  } while (elapsed < seconds);
-  m.rates.push_back(done / elapsed);
-}
-
-double median(std::vector<double> x) {
-  std::sort(x.begin(), x.end());
-  return x[x.size() / 2];
-}
-
-double median_ratio(const Measurement& a, const Measurement& b) {
-  std::vector<double> ratios;
-  for (std::size_t r = 0; r < a.rates.size(); ++r) ratios.push_back(a.rates[r] / b.rates[r]);
-  return median(ratios);
-}
+using agora::bench::kRepetitions;
+using agora::bench::Measurement;
+using agora::bench::measure;
+using agora::bench::median;
+using agora::bench::median_ratio;
 
 std::unique_ptr<agora::Env> make_auction_env(const agora::Json& params) {
   agora::EnvContext ctx;
@@ -150,25 +120,25 @@ int main(int argc, char** argv) {
                       }
                     }};
 
-  // deviations(): 101 candidates, one slot, 9 other bids.
+  // deviation_profile(): one slot, 9 other bids — the full-information learners' per-agent,
+  // per-round hot path.
   std::vector<double> others = {0.93, 0.81, 0.77, 0.6, 0.52, 0.41, 0.3, 0.22, 0.1};
-  std::vector<double> candidates(101), clicks(101), payments(101);
-  for (int c = 0; c <= 100; ++c) candidates[static_cast<std::size_t>(c)] = 0.01 * c;
   const std::vector<double> ctr = {1.0};
   constexpr int kCallsPerChunk = 20000;
   const auto second_price = agora::make_mechanism("second_price", agora::Json::object(), "m");
   const auto first_price = agora::make_mechanism("first_price", agora::Json::object(), "m");
   double deviation_total = 0.0;
+  agora::DeviationProfile profile;
   const auto deviation_chunk = [&](const agora::Mechanism& mechanism) {
     for (int c = 0; c < kCallsPerChunk; ++c) {
       others[0] = 0.93 + 1e-9 * (c & 7);  // a dependency per call
-      mechanism.deviations(others, candidates, ctr, clicks, payments);
-      deviation_total += payments[100];
+      mechanism.deviation_profile(others, agora::BidderView{0, 1.0, 0.0}, ctr, profile);
+      deviation_total += profile.payment.pieces().back().intercept;
     }
   };
-  Measurement dev_second{"deviations(), second price", kCallsPerChunk,
+  Measurement dev_second{"deviation_profile(), second price", kCallsPerChunk,
                          [&] { deviation_chunk(*second_price); }};
-  Measurement dev_first{"deviations(), first price", kCallsPerChunk,
+  Measurement dev_first{"deviation_profile(), first price", kCallsPerChunk,
                         [&] { deviation_chunk(*first_price); }};
 
   // counterfactual_rewards(): one bidder, 101 candidates, R = 1, full information.
@@ -209,7 +179,7 @@ int main(int argc, char** argv) {
   std::printf("  mean revenue per auction: env %.4f, reference %.4f (theory 9/11 = %.4f)\n",
               env_revenue / env_auctions, reference_revenue / reference_auctions, 9.0 / 11);
   std::printf(
-      "  deviations(), 101 bids, 1 slot     %6.1f ns (second price) %6.1f ns (first price)\n",
+      "  deviation_profile(), 1 slot        %6.1f ns (second price) %6.1f ns (first price)\n",
       1e9 / median(dev_second.rates), 1e9 / median(dev_first.rates));
   std::printf("  counterfactual_rewards(), 101 bids %6.1f ns per bidder and step (R=1)\n",
               1e9 / median(counterfactual.rates));

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "mechanisms/position_auction.h"
 
 namespace agora {
 
@@ -24,13 +25,15 @@ Json validate_values(const Json& value, const std::string& path) {
   return ValueDistribution::validate(value, path);
 }
 
-std::vector<ValueDistribution> make_distributions(const Json& params, const std::string& path) {
+// One distribution per bidder from params[key]: an object for all, or a list of one each.
+std::vector<ValueDistribution> make_distributions(const Json& params, const std::string& key,
+                                                  const std::string& path) {
   const int n = params.at("n_bidders").get<int>();
-  const Json& values = params.at("values");
+  const Json& values = params.at(key);
   std::vector<ValueDistribution> out;
   if (values.is_array()) {
     if (static_cast<int>(values.size()) != n) {
-      throw ConfigError(join_path(path, "values"),
+      throw ConfigError(join_path(path, key),
                         "lists " + std::to_string(values.size()) + " distributions for " +
                             std::to_string(n) + " bidders (give one object for all, or one "
                                                 "per bidder)");
@@ -40,6 +43,36 @@ std::vector<ValueDistribution> make_distributions(const Json& params, const std:
     out.assign(n, ValueDistribution(values));
   }
   return out;
+}
+
+bool all_constant(const std::vector<ValueDistribution>& dists, double value) {
+  for (const auto& d : dists) {
+    if (d.kind() != ValueDistribution::Kind::kConstant || d.lower() != value) return false;
+  }
+  return true;
+}
+
+// Qualities: one per bidder, empty when every quality is the constant 1. Qualities scale
+// clicks and must be positive.
+std::vector<ValueDistribution> make_qualities(const Json& params, const std::string& path) {
+  auto dists = make_distributions(params, "quality", path);
+  for (std::size_t i = 0; i < dists.size(); ++i) {
+    const auto& d = dists[i];
+    const bool positive = d.kind() == ValueDistribution::Kind::kLognormal || d.lower() > 0.0;
+    if (!positive) {
+      const std::string where = params.at("quality").is_array()
+                                    ? index_path(join_path(path, "quality"), i)
+                                    : join_path(path, "quality");
+      throw ConfigError(where, "qualities must be positive: use a constant > 0, a uniform "
+                               "with low > 0 or a lognormal");
+    }
+  }
+  return all_constant(dists, 1.0) ? std::vector<ValueDistribution>{} : dists;
+}
+
+std::vector<ValueDistribution> make_additive_terms(const Json& params, const std::string& path) {
+  auto dists = make_distributions(params, "additive", path);
+  return all_constant(dists, 0.0) ? std::vector<ValueDistribution>{} : dists;
 }
 
 std::vector<double> checked_ctr(const Json& params, const std::string& path) {
@@ -87,12 +120,23 @@ AuctionEnv::FeedbackLevel feedback_level(const std::string& name) {
   return AuctionEnv::FeedbackLevel::kFull;
 }
 
+std::vector<std::string> metric_names_for(const Json& params) {
+  std::vector<std::string> names = {"revenue", "welfare", "optimal_welfare", "efficiency",
+                                    "bidder_utility"};
+  if (params.at("report_regret").get<bool>()) names.push_back("ex_post_regret");
+  return names;
+}
+
 }  // namespace
 
 std::vector<RoleSpec> AuctionEnv::make_roles(const Json& params, const std::string& path) {
   const int n = params.at("n_bidders").get<int>();
-  const auto dists = make_distributions(params, join_path(path, "params"));
-  const auto ctr = checked_ctr(params, join_path(path, "params"));
+  const std::string params_path = join_path(path, "params");
+  const auto dists = make_distributions(params, "values", params_path);
+  const auto ctr = checked_ctr(params, params_path);
+  const auto qualities = make_qualities(params, params_path);
+  double quality_hi = 1.0;
+  for (const auto& q : qualities) quality_hi = std::max(quality_hi, q.upper());
   const bool shade = params.at("bid_mode").get<std::string>() == "shade";
   const auto feedback = feedback_level(params.at("feedback").get<std::string>());
 
@@ -113,7 +157,9 @@ std::vector<RoleSpec> AuctionEnv::make_roles(const Json& params, const std::stri
   const double bid_hi = shade ? max_shade * value_hi : max_bid;
 
   std::vector<double> lo = {value_lo, 0.0, 0.0};
-  std::vector<double> hi = {value_hi, ctr[0], bid_hi * ctr[0]};
+  // Payments: at most bid x clicks per click, the bid per impression or in all-pay.
+  const double clicks_hi = ctr[0] * quality_hi;
+  std::vector<double> hi = {value_hi, clicks_hi, bid_hi * std::max(1.0, clicks_hi)};
   std::vector<std::string> labels = {"value", "clicks", "payment"};
   if (feedback != FeedbackLevel::kOwn) {
     lo.push_back(0.0);
@@ -140,17 +186,18 @@ std::vector<RoleSpec> AuctionEnv::make_roles(const Json& params, const std::stri
 }
 
 AuctionEnv::AuctionEnv(const Json& params, const EnvContext& ctx)
-    : Env(make_roles(params, ctx.path),
-          {"revenue", "welfare", "optimal_welfare", "efficiency", "bidder_utility"},
-          ctx.horizon),
+    : Env(make_roles(params, ctx.path), metric_names_for(params), ctx.horizon),
       n_(params.at("n_bidders").get<int>()),
       rounds_(params.at("rounds_per_step").get<int>()),
       ctr_(checked_ctr(params, join_path(ctx.path, "params"))),
-      values_dist_(make_distributions(params, join_path(ctx.path, "params"))),
+      values_dist_(make_distributions(params, "values", join_path(ctx.path, "params"))),
+      quality_dist_(make_qualities(params, join_path(ctx.path, "params"))),
+      additive_dist_(make_additive_terms(params, join_path(ctx.path, "params"))),
       identical_(all_identical(values_dist_)),
       persistent_(params.at("persistent_values").get<bool>()),
       shade_mode_(params.at("bid_mode").get<std::string>() == "shade"),
       feedback_(feedback_level(params.at("feedback").get<std::string>())),
+      report_regret_(params.at("report_regret").get<bool>()),
       mechanism_(ctx.mechanism),
       mechanism_name_(ctx.mechanism_name),
       next_values_(n_),
@@ -160,7 +207,11 @@ AuctionEnv::AuctionEnv(const Json& params, const EnvContext& ctx)
       clicks_(n_),
       payment_(n_),
       highest_other_(n_) {
-  outcome_.resize(rounds_, static_cast<Eigen::Index>(ctr_.size()));
+  AGORA_CHECK(mechanism_ != nullptr);
+  mechanism_->check_market(n_, static_cast<int>(ctr_.size()), "mechanism");
+  if (!quality_dist_.empty()) quality_.resize(rounds_, n_);
+  if (!additive_dist_.empty()) additive_.resize(rounds_, n_);
+  outcome_.resize(rounds_, static_cast<Eigen::Index>(ctr_.size()), n_);
   others_scratch_.resize(static_cast<std::size_t>(std::max(n_, 1)));
   top_values_scratch_.resize(std::min(ctr_.size(), static_cast<std::size_t>(n_)));
 }
@@ -206,6 +257,12 @@ void AuctionEnv::fill_observations(StepResult& result) const {
 double AuctionEnv::optimal_welfare(int round) const {
   const double* v = values_.data() + static_cast<std::ptrdiff_t>(round) * n_;
   const int k = static_cast<int>(ctr_.size());
+  if (quality_.size() > 0) {  // the welfare of bidder i in slot s is v_i ctr_s q_i
+    double* weighted = others_scratch_.data();
+    const double* q = quality_.data() + static_cast<std::ptrdiff_t>(round) * n_;
+    for (int i = 0; i < n_; ++i) weighted[i] = v[i] * q[i];
+    v = weighted;
+  }
   if (k == 1) return row_max(v, n_) * ctr_[0];
   double* top = top_values_scratch_.data();
   const int m = std::min(k, n_);
@@ -224,9 +281,20 @@ double AuctionEnv::optimal_welfare(int round) const {
   return total;
 }
 
+void AuctionEnv::draw_round_inputs(Rng& rng) {
+  const auto draw = [&](const std::vector<ValueDistribution>& dists, RowBatch& out) {
+    if (dists.empty()) return;
+    double* x = out.data();
+    for (int r = 0; r < rounds_; ++r) {
+      for (int i = 0; i < n_; ++i) x[static_cast<std::ptrdiff_t>(r) * n_ + i] = dists[i].draw(rng);
+    }
+  };
+  draw(quality_dist_, quality_);
+  draw(additive_dist_, additive_);
+}
+
 void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepResult& result) {
   const double* action = actions[0].data();  // one column: contiguous, one entry per bidder
-  const int k = static_cast<int>(ctr_.size());
   double* values = values_.data();
   double* bids = bids_.data();
   for (int r = 0; r < rounds_; ++r) {
@@ -247,31 +315,30 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
       std::copy_n(action, n_, bids + r);
     }
   }
-  mechanism_->run(bids, rounds_, n_, ctr_, outcome_, rng);
+  draw_round_inputs(rng);
+  const AuctionBatch batch{bids, quality_.size() > 0 ? quality_.data() : nullptr,
+                           additive_.size() > 0 ? additive_.data() : nullptr, rounds_, n_, ctr_};
+  mechanism_->run(batch, outcome_, rng);
 
-  utility_.setZero();
-  clicks_.setZero();
-  payment_.setZero();
-  double revenue = 0.0;
+  clicks_ = outcome_.clicks.colwise().sum().transpose();
+  payment_ = outcome_.payment.colwise().sum().transpose();
+  utility_ = (values_ * outcome_.clicks).colwise().sum().transpose() - payment_;
+  const double revenue = payment_.sum();
+  // Welfare and the optimum summed in the same order, so an efficient round matches exactly.
   double welfare = 0.0;
   double optimal = 0.0;
-  double winning_bid = 0.0;
+  const int slots = static_cast<int>(ctr_.size());
   for (int r = 0; r < rounds_; ++r) {
-    const double* vrow = values + static_cast<std::ptrdiff_t>(r) * n_;
-    for (int s = 0; s < k; ++s) {
+    const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(r) * n_;
+    double round_welfare = 0.0;
+    for (int s = 0; s < slots; ++s) {
       const int w = outcome_.winner(r, s);
-      if (w < 0) continue;
-      const double c = ctr_[s];
-      const double pay = outcome_.price(r, s) * c;
-      const double value = vrow[w] * c;
-      utility_(w) += value - pay;
-      clicks_(w) += c;
-      payment_(w) += pay;
-      revenue += pay;
-      welfare += value;
+      if (w >= 0) round_welfare += values[row + w] * outcome_.clicks(r, w);
     }
-    optimal += k == 1 ? row_max(vrow, n_) * ctr_[0] : optimal_welfare(r);
+    welfare += round_welfare;
+    optimal += optimal_welfare(r);
   }
+  double winning_bid = 0.0;
   if (feedback_ != FeedbackLevel::kOwn) {
     for (int r = 0; r < rounds_; ++r) {
       const int w = outcome_.winner(r, 0);
@@ -310,81 +377,115 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
   m(2) = optimal * inv_rounds;
   m(3) = optimal > 0.0 ? welfare / optimal : 1.0;
   m(4) = (welfare - revenue) * inv_rounds;
+  if (report_regret_) m(5) = mean_ex_post_regret(actions[0]);
 
   if (!persistent_) draw_values(rng);
   fill_observations(result);
 }
 
-int AuctionEnv::top_other_bids(int round, int agent, int m, std::span<double> out) const {
-  const double* brow = bids_.data() + static_cast<std::ptrdiff_t>(round) * n_;
+int AuctionEnv::top_other_scores(int round, int agent, std::span<double> out) const {
+  const double* score = outcome_.score.data() + static_cast<std::ptrdiff_t>(round) * n_;
+  const int m = static_cast<int>(ctr_.size());
   int filled = 0;
   for (int i = 0; i < n_; ++i) {
-    if (i == agent) continue;
-    const double b = brow[i];
-    if (filled == m && b <= out[m - 1]) continue;
+    const double x = score[i];
+    if (i == agent || x == -kInf || (filled == m && x <= out[m - 1])) continue;
     int pos = filled < m ? filled++ : m - 1;
-    while (pos > 0 && b > out[pos - 1]) {
+    while (pos > 0 && x > out[pos - 1]) {
       out[pos] = out[pos - 1];
       --pos;
     }
-    out[pos] = b;
+    out[pos] = x;
   }
-  if (filled < m || filled == n_ - 1) return filled;
-  // Mechanism::deviation() averages a tie over all the tied bidders: keep every other bid
-  // equal to the last one kept.
+  if (filled < m) return filled;
+  // A tie is averaged over all the tied bidders: add every other score equal to the last kept.
   const double last = out[m - 1];
-  int kept = 0;
-  for (int p = m - 1; p >= 0 && out[p] == last; --p) ++kept;
-  for (int i = 0; i < n_; ++i) {
-    if (i != agent && brow[i] == last) --kept;
-  }
-  while (kept < 0) {
-    out[filled++] = last;
-    ++kept;
-  }
+  int missing = 0;
+  for (int p = m - 1; p >= 0 && out[p] == last; --p) --missing;
+  for (int i = 0; i < n_; ++i) missing += i != agent && score[i] == last;
+  while (missing-- > 0) out[filled++] = last;
   return filled;
+}
+
+void AuctionEnv::reward_profile(int agent, int round, PiecewiseLinear& out) const {
+  AGORA_CHECK(agent >= 0 && agent < n_);
+  AGORA_CHECK(round >= 0 && round < rounds_);
+  const int kept = top_other_scores(round, agent, others_scratch_);
+  const std::ptrdiff_t cell = static_cast<std::ptrdiff_t>(round) * n_ + agent;
+  const BidderView view{agent, quality_.size() > 0 ? quality_.data()[cell] : 1.0,
+                        additive_.size() > 0 ? additive_.data()[cell] : 0.0};
+  mechanism_->deviation_profile(
+      std::span<const double>(others_scratch_.data(), static_cast<std::size_t>(kept)), view, ctr_,
+      profile_scratch_);
+  const double value = values_.data()[cell];
+  if (!shade_mode_) {
+    profile_scratch_.utility(value, out);
+    return;
+  }
+  // Shade mode: the bid is shade x value, so f(shade) = u(shade x value).
+  profile_scratch_.utility(value, utility_scratch_);
+  out.clear();
+  if (!(value > 0.0)) {  // every shade bids 0
+    const double at_zero = utility_scratch_(0.0);
+    out.push(0.0, at_zero, at_zero, 0.0);
+    return;
+  }
+  for (const LinearPiece& p : utility_scratch_.pieces()) {
+    const double from = p.from / value;
+    if (!out.empty() && !(from > out.pieces().back().from)) continue;  // merged by rounding
+    out.push(from, p.at, p.intercept, p.slope * value);
+  }
+}
+
+double AuctionEnv::mean_ex_post_regret(const RowBatch& actions) const {
+  const double action_high = roles()[0].action_space.high()(0);
+  double total = 0.0;
+  for (int r = 0; r < rounds_; ++r) {
+    for (int i = 0; i < n_; ++i) {
+      reward_profile(i, r, regret_scratch_);
+      const double played = actions(i, 0);
+      const double best = regret_scratch_.supremum(0.0, action_high).value;
+      total += std::max(0.0, best - regret_scratch_(played));
+    }
+  }
+  return total / (static_cast<double>(rounds_) * n_);
 }
 
 void AuctionEnv::counterfactual_rewards(int agent, const RowBatch& candidates,
                                         Eigen::Ref<Eigen::ArrayXd> out) const {
-  AGORA_CHECK(agent >= 0 && agent < n_);
   AGORA_CHECK_EQ(candidates.cols(), 1);
   AGORA_CHECK_EQ(out.size(), candidates.rows());
-  const auto count = static_cast<std::size_t>(candidates.rows());
-  bid_scratch_.resize(count);
-  click_scratch_.resize(count);
-  pay_scratch_.resize(count);
   out.setZero();
-  const double* candidate = candidates.data();  // one column: contiguous
-  // Bid mode: the candidates are the bids; shade mode: scaled by each round's value.
-  const std::span<const double> bids = shade_mode_ ? std::span<const double>(bid_scratch_)
-                                                   : std::span<const double>(candidate, count);
-  const int others = std::min(n_ - 1, static_cast<int>(ctr_.size()) + 1);
+  PiecewiseLinear profile;
   for (int r = 0; r < rounds_; ++r) {
-    const double value = values_(r, agent);
-    const int kept = top_other_bids(r, agent, others, others_scratch_);
-    std::span<const double> top(others_scratch_.data(), static_cast<std::size_t>(kept));
-    if (shade_mode_) {
-      for (std::size_t c = 0; c < count; ++c) bid_scratch_[c] = candidate[c] * value;
-    }
-    mechanism_->deviations(top, bids, ctr_, click_scratch_, pay_scratch_);
-    for (std::size_t c = 0; c < count; ++c) {
-      out(static_cast<Eigen::Index>(c)) += value * click_scratch_[c] - pay_scratch_[c];
-    }
+    reward_profile(agent, r, profile);
+    for (Eigen::Index c = 0; c < candidates.rows(); ++c) out(c) += profile(candidates(c, 0));
   }
   out /= rounds_;
 }
 
 Json AuctionEnv::predicted_metrics() const {
-  const bool standard = mechanism_name_ == "first_price" || mechanism_name_ == "second_price";
-  if (!standard || ctr_.size() != 1) return Json::object();
+  // Revenue equivalence covers the standard formats with one slot, iid values, unit quality and
+  // a common hard reserve; Myerson's auction is second price with the monopoly reserve when
+  // its declared distribution is the true one.
+  const auto* auction = dynamic_cast<const PositionAuction*>(mechanism_.get());
+  if (auction == nullptr || ctr_.size() != 1 || !quality_dist_.empty() ||
+      !additive_dist_.empty()) {
+    return Json::object();
+  }
+  const PositionAuctionConfig& mc = auction->config();
+  if (!mc.reserves.empty() || mc.soft_floor > mc.reserve || mc.pricing != Pricing::kPerClick ||
+      mc.declared_values.size() > 1) {
+    return Json::object();
+  }
   const ValueDistribution& d = values_dist_.front();
   for (const auto& other : values_dist_) {
     if (!(other == d)) return Json::object();
   }
+  if (!mc.declared_values.empty() && !(mc.declared_values.front() == d)) return Json::object();
+  const double reserve = auction->reserve_of(0);
   const double n = n_;
   const double c = ctr_[0];
-  const double reserve = mechanism_->reserve();
   Json out = Json::object();
   if (d.kind() == ValueDistribution::Kind::kUniform) {
     const double lo = d.lower();
@@ -446,6 +547,17 @@ ParamSpecs auction_params() {
                     "{\"distribution\": \"lognormal\", \"mu\", \"sigma\"} | "
                     "{\"distribution\": \"constant\", \"value\"}; a list gives one per bidder",
                     &validate_values),
+      param::custom("quality", Json{{"distribution", "constant"}, {"value", 1.0}},
+                    "distribution object or list of one per bidder",
+                    "per-impression quality q > 0 of each bidder, drawn every round (e.g. its "
+                    "predicted click-through rate): clicks in slot s are ctr[s] x q, and the "
+                    "mechanism ranks by b q^α (+ w e)",
+                    &validate_values),
+      param::custom("additive", Json{{"distribution", "constant"}, {"value", 0.0}},
+                    "distribution object or list of one per bidder",
+                    "per-impression additive term e of each bidder, drawn every round (e.g. "
+                    "predicted user value), weighted by the mechanism's additive_weight w",
+                    &validate_values),
       param::boolean("persistent_values", false,
                      "draw each bidder's value once per episode instead of every round"),
       param::integer("rounds_per_step", 1, "auctions simulated in one env step (R)")
@@ -462,6 +574,11 @@ ParamSpecs auction_params() {
           .range(0.0, std::nullopt)
           .allow_null(),
       param::real("max_shade", 1.0, "upper bound of the shading action").range(0.0, 100.0),
+      param::boolean("report_regret", false,
+                     "add the metric ex_post_regret: the mean over bidders and rounds of the "
+                     "utility the best deviation within the action bounds would have added "
+                     "(analysis/incentive_regret.h); costs one deviation profile per bidder "
+                     "and round"),
   };
 }
 

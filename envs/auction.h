@@ -46,6 +46,8 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   }
   void counterfactual_rewards(int agent, const RowBatch& candidates,
                               Eigen::Ref<Eigen::ArrayXd> out) const override;
+  int counterfactual_rounds() const override { return rounds_; }
+  void reward_profile(int agent, int round, PiecewiseLinear& out) const override;
   Json predicted_metrics() const override;
 
   static std::vector<RoleSpec> make_roles(const Json& params, const std::string& path);
@@ -58,30 +60,39 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   void draw_values(Rng& rng);
   void fill_observations(StepResult& result) const;
   double optimal_welfare(int round) const;
-  // Writes the m highest bids of the others in the round (descending) to out, followed by
-  // every further bid tied with the m-th, and returns how many it wrote.
-  int top_other_bids(int round, int agent, int m, std::span<double> out) const;
+  void draw_round_inputs(Rng& rng);
+  double mean_ex_post_regret(const RowBatch& actions) const;
+  // The other eligible bidders' scores in a round, decreasing: the ctr.size() highest and every
+  // further score tied with the last kept; returns how many were written.
+  int top_other_scores(int round, int agent, std::span<double> out) const;
 
   const int n_;
   const int rounds_;
   const std::vector<double> ctr_;
   const std::vector<ValueDistribution> values_dist_;
-  const bool identical_;  // all bidders draw from the same distribution
+  const std::vector<ValueDistribution> quality_dist_;   // empty: every quality is 1
+  const std::vector<ValueDistribution> additive_dist_;  // empty: every additive term is 0
+  const bool identical_;  // all bidders draw values from the same distribution
   const bool persistent_;
   const bool shade_mode_;
   const FeedbackLevel feedback_;
+  const bool report_regret_;
   const std::shared_ptr<const Mechanism> mechanism_;
   const std::string mechanism_name_;
 
   Eigen::ArrayXd next_values_;
-  RowBatch values_;  // rounds x bidders, last step
-  RowBatch bids_;    // rounds x bidders, last step
+  RowBatch values_;    // rounds x bidders, last step
+  RowBatch bids_;      // rounds x bidders, last step
+  RowBatch quality_;   // rounds x bidders, last step (empty when all 1)
+  RowBatch additive_;  // rounds x bidders, last step (empty when all 0)
   AuctionOutcome outcome_;
   Eigen::ArrayXd utility_, clicks_, payment_, highest_other_;
   double winning_bid_ = 0.0;
   mutable std::vector<double> others_scratch_;
   mutable std::vector<double> top_values_scratch_;
-  mutable std::vector<double> bid_scratch_, click_scratch_, pay_scratch_;
+  mutable DeviationProfile profile_scratch_;
+  mutable PiecewiseLinear utility_scratch_;
+  mutable PiecewiseLinear regret_scratch_;
 };
 
 }  // namespace agora

@@ -123,4 +123,9 @@ const StepResult& Env::step(const std::vector<RowBatch>& actions) {
   return result_;
 }
 
+void CounterfactualFeedback::reward_profile(int /*agent*/, int /*round*/,
+                                            PiecewiseLinear& /*out*/) const {
+  throw InvariantError("reward_profile() called on an env that offers no reward profiles");
+}
+
 }  // namespace agora

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/params.h"
+#include "core/piecewise_linear.h"
 #include "core/rng.h"
 #include "envs/space.h"
 
@@ -67,6 +68,14 @@ class CounterfactualFeedback {
   // Ties in the mechanism are counted in expectation over the random tie-break.
   virtual void counterfactual_rewards(int agent, const RowBatch& candidates,
                                       Eigen::Ref<Eigen::ArrayXd> out) const = 0;
+
+  // Optional, for roles whose action is one number: the last step consisted of
+  // counterfactual_rounds() rounds (0: not offered), its reward being the mean of the rounds'
+  // rewards, and reward_profile() gives what `agent` would have received in one of them as a
+  // function of its action, all else equal — exactly, as a piecewise-linear function, so a
+  // learner can evaluate every grid point at once and see the thresholds between them.
+  virtual int counterfactual_rounds() const { return 0; }
+  virtual void reward_profile(int agent, int round, PiecewiseLinear& out) const;
 };
 
 class Env {

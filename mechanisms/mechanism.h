@@ -1,23 +1,32 @@
-// The mechanism interface: a sealed-bid auction rule as a pure function over a batch.
+// The mechanism interface: a sealed-bid position auction rule as a pure function over a batch.
 //
-// Input: a batch of auctions, each with the bids of the same `bidders` (row-major, one row per
-// auction) and slot click-through rates `ctr` (non-increasing, one per slot). Output, per
-// auction and slot: the winning bidder (-1 if the slot stays empty) and the price per click.
-// A bidder in slot s gets ctr[s] expected clicks and pays price * ctr[s]; bids and values are
-// per click. Bidders whose bid is below the reserve never win; a bid equal to the reserve
-// may. Ties are broken uniformly at random with the caller's RNG; the hot path allocates
-// nothing.
+// Model (Varian 2007; Edelman, Ostrovsky & Schwarz 2007): n bidders compete for k slots with
+// position effects ctr[0] >= ... >= ctr[k-1]. Bidder i has a quality q_i > 0 (e.g. its
+// predicted click-through rate; 1 when not given) and an optional additive term e_i (e.g. the
+// predicted value of the ad to the user; 0 when not given). In slot s it gets ctr[s] * q_i
+// expected clicks. Bids are per click (pricing "per_click", the default) or per impression
+// (pricing "per_impression"). Every mechanism ranks eligible bidders by a score that increases
+// with the bid — b q^α + w e for the standard rules (Lahaie & Pennock 2007), the virtual value
+// for Myerson — fills the slots in score order, and prices the winners by its own rule.
 //
-// deviation() answers the counterfactual question every full-information learner and every
-// incentive diagnostic asks: a bidder bidding `bid` against the other bids, what expected
-// clicks and payment does it get (in expectation over the random tie-break)?
+// Ties in score are broken uniformly at random with the caller's RNG; the hot path allocates
+// nothing once warm. Bids must be finite and >= 0, qualities finite and > 0: envs check them
+// before calling (a NaN bid is a ConfigError there, exit code 2).
+//
+// deviation_profile() answers the counterfactual question every full-information learner and
+// every incentive diagnostic asks: with everything else fixed, how do a bidder's expected
+// clicks and payment depend on its own bid? The answer is piecewise linear with breakpoints at
+// the bids that tie another bidder's score (and at the reserves), where the value is the
+// expectation over the random tie-break.
 #pragma once
 
 #include <Eigen/Core>
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 
+#include "core/piecewise_linear.h"
 #include "core/registry.h"
 #include "core/rng.h"
 
@@ -26,39 +35,75 @@ namespace agora {
 using IndexBatch = Eigen::Array<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using PriceBatch = Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-struct AuctionOutcome {
-  IndexBatch winner;  // auctions x slots, -1 for an empty slot
-  PriceBatch price;   // auctions x slots, price per click (0 for an empty slot)
-  void resize(Eigen::Index auctions, Eigen::Index slots) {
-    if (winner.rows() != auctions || winner.cols() != slots) {
-      winner.resize(auctions, slots);
-      price.resize(auctions, slots);
-    }
-  }
+// A batch of auctions among the same bidders; arrays are auctions x bidders, row-major.
+struct AuctionBatch {
+  const double* bids = nullptr;
+  const double* quality = nullptr;   // null: every quality is 1
+  const double* additive = nullptr;  // null: every additive term is 0
+  int auctions = 0;
+  int bidders = 0;
+  std::span<const double> ctr;  // position effects, one per slot, non-increasing
 };
 
+struct AuctionOutcome {
+  IndexBatch winner;          // auctions x slots: the bidder in the slot, -1 when empty
+  PriceBatch price;           // auctions x slots: price per click or impression (0 if empty)
+  PriceBatch clearing_score;  // auctions x slots: score of the next-ranked eligible bidder,
+                              // the one the winner had to beat (NaN when there is none)
+  Eigen::ArrayXi runner_up;   // auctions: highest-ranked eligible bidder without a slot, or -1
+  PriceBatch score;           // auctions x bidders: ranking scores (-inf: below the reserve)
+  PriceBatch clicks;          // auctions x bidders: expected clicks
+  PriceBatch payment;         // auctions x bidders: expected payment (losers pay in all-pay)
+  void resize(Eigen::Index auctions, Eigen::Index slots, Eigen::Index bidders);
+};
+
+// What a bidder gets for one bid: expected clicks and payment (over the random tie-break).
 struct DeviationOutcome {
-  double clicks = 0.0;   // expected clicks
-  double payment = 0.0;  // expected payment
+  double clicks = 0.0;
+  double payment = 0.0;
+};
+
+// Clicks and payment as functions of the bidder's own bid, with the same breakpoints.
+struct DeviationProfile {
+  PiecewiseLinear clicks;
+  PiecewiseLinear payment;
+  DeviationOutcome at(double bid) const { return {clicks(bid), payment(bid)}; }
+  // value * clicks - payment, as a function of the bid.
+  void utility(double value, PiecewiseLinear& out) const;
+};
+
+// The bidder whose deviations are asked about, with its quality and additive term.
+struct BidderView {
+  int bidder = 0;
+  double quality = 1.0;
+  double additive = 0.0;
 };
 
 class Mechanism {
  public:
   virtual ~Mechanism() = default;
-  // bids: auctions x bidders, row-major. out is resized to auctions x ctr.size().
-  virtual void run(const double* bids, int auctions, int bidders, std::span<const double> ctr,
-                   AuctionOutcome& out, Rng& rng) const = 0;
-  // others_desc: the other bidders' bids sorted in decreasing order: all of them, or at least
-  // the ctr.size() + 1 highest together with every other bid equal to the last one kept (a
-  // tie is averaged over all the tied bidders, so none of them may be cut off).
-  virtual DeviationOutcome deviation(std::span<const double> others_desc, double bid,
-                                     std::span<const double> ctr) const = 0;
-  // deviation() for many candidate bids at once (the full-information learners' hot path);
-  // results are identical to deviation()'s.
-  virtual void deviations(std::span<const double> others_desc, std::span<const double> bids,
-                          std::span<const double> ctr, std::span<double> clicks,
-                          std::span<double> payments) const;
-  virtual double reserve() const = 0;
+
+  // Allocates and prices every auction of the batch; out is resized.
+  virtual void run(const AuctionBatch& batch, AuctionOutcome& out, Rng& rng) const = 0;
+
+  // The ranking score of a bid, -inf when the bid is below the bidder's reserve.
+  virtual double score(const BidderView& view, double bid) const = 0;
+
+  // others_desc: the other bidders' finite scores (eligible bidders only), decreasing: all of
+  // them, or at least the ctr.size() highest together with every score equal to the last one
+  // kept (a tie is averaged over all the tied bidders).
+  virtual void deviation_profile(std::span<const double> others_desc, const BidderView& view,
+                                 std::span<const double> ctr, DeviationProfile& out) const = 0;
+
+  // Checks the parameters that depend on the number of bidders (per-bidder reserves or value
+  // distributions) and the number of slots; throws ConfigError naming `path`.
+  virtual void check_market(int bidders, int slots, const std::string& path) const;
+
+  // Conveniences over deviation_profile(), computing the others' scores from auction `a`.
+  void deviation_profile(const AuctionBatch& batch, int auction, int bidder,
+                         DeviationProfile& out) const;
+  DeviationOutcome deviation(const AuctionBatch& batch, int auction, int bidder,
+                             double bid) const;
 };
 
 using MechanismFactory = std::unique_ptr<Mechanism> (*)(const Json& params);

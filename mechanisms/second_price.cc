@@ -1,87 +1,42 @@
-#include "mechanisms/second_price.h"
-
-#include <algorithm>
-#include <vector>
-
-#include "mechanisms/rank_by_bid.h"
+// Mechanisms `gsp` and `second_price` (the same rule under two names): the generalized second
+// price position auction. Each winner pays the least bid that keeps its slot: the score of the
+// bidder below, converted back to a bid, θ_i(O_s) = max(r_i, (O_s - w e_i) / q_i^α). With one
+// slot and unit quality this is Vickrey's second-price auction, where truthful bidding is
+// dominant; with several slots truthful bidding is not an equilibrium, and the lowest
+// envy-free equilibrium of GSP yields the VCG payments (Edelman, Ostrovsky & Schwarz 2007;
+// Varian 2007). Optional soft floor: Zeithammer (2019), "Soft floors in auctions".
+#include "mechanisms/mechanism_params.h"
 
 namespace agora {
-
-void SecondPrice::run(const double* bids, int auctions, int bidders, std::span<const double> ctr,
-                      AuctionOutcome& out, Rng& rng) const {
-  const int k = static_cast<int>(ctr.size());
-  out.resize(auctions, k);
-  thread_local std::vector<int> ranked;
-  ranked.resize(k + 1);
-  if (k == 1 && bidders >= 1) {  // the common case, without the general ranking's bookkeeping
-    for (int a = 0; a < auctions; ++a) {
-      const double* row = bids + static_cast<std::ptrdiff_t>(a) * bidders;
-      int best, second;
-      if (!top_two_untied(row, bidders, best, second)) {
-        rank_by_bid(row, bidders, 1, ranked, rng);
-        best = ranked[0];
-        second = ranked[1];
-      }
-      const bool filled = row[best] >= reserve_;
-      const double next_bid = second >= 0 ? row[second] : 0.0;
-      out.winner(a, 0) = filled ? best : -1;
-      out.price(a, 0) = filled ? std::max(next_bid, reserve_) : 0.0;
-    }
-    return;
-  }
-  for (int a = 0; a < auctions; ++a) {
-    const double* row = bids + static_cast<std::ptrdiff_t>(a) * bidders;
-    const int m = rank_by_bid(row, bidders, k, ranked, rng);
-    for (int s = 0; s < k; ++s) {
-      const bool filled = s < m && row[ranked[s]] >= reserve_;
-      const double next_bid = s + 1 < m ? row[ranked[s + 1]] : 0.0;
-      out.winner(a, s) = filled ? ranked[s] : -1;
-      out.price(a, s) = filled ? std::max(next_bid, reserve_) : 0.0;
-    }
-  }
-}
-
-DeviationOutcome SecondPrice::deviation(std::span<const double> others_desc, double bid,
-                                        std::span<const double> ctr) const {
-  DeviationOutcome result;
-  const double reserve = reserve_;
-  average_over_tie_positions(
-      others_desc, bid, ctr, reserve_,
-      [reserve](double next_below) { return std::max(next_below, reserve); }, result.clicks,
-      result.payment);
-  return result;
-}
-
-void SecondPrice::deviations(std::span<const double> others_desc, std::span<const double> bids,
-                             std::span<const double> ctr, std::span<double> clicks,
-                             std::span<double> payments) const {
-  if (ctr.size() == 1) {
-    one_slot_deviations<false>(others_desc, bids, ctr[0], reserve_, clicks, payments);
-    return;
-  }
-  const double reserve = reserve_;
-  for (std::size_t c = 0; c < bids.size(); ++c) {
-    average_over_tie_positions(
-        others_desc, bids[c], ctr, reserve_,
-        [reserve](double next_below) { return std::max(next_below, reserve); }, clicks[c],
-        payments[c]);
-  }
-}
-
 namespace {
 
 std::unique_ptr<Mechanism> make(const Json& params) {
-  return std::make_unique<SecondPrice>(params.at("reserve").get<double>());
+  return std::make_unique<PositionAuction>(
+      position_auction_config(PriceRule::kSecondPrice, params));
 }
 
-const bool registered = MechanismRegistry::instance().add(
+constexpr const char* kModel =
+    "Eligible bidders (bid >= reserve) are ranked by score b q^α + w e; the k best win the "
+    "slots in order; each pays per click (or impression) the least bid that keeps its slot, "
+    "max(its reserve, (next score - w e) / q^α). A soft floor f: winners bidding below f pay "
+    "their bid, the others max(GSP price, f). Ties are broken uniformly at random. Vickrey "
+    "(1961); Edelman, Ostrovsky & Schwarz (2007); Varian (2007); Lahaie & Pennock (2007); "
+    "Zeithammer (2019).";
+
+ParamSpecs params() {
+  return position_auction_params(SharedParams::kReserves | SharedParams::kScore |
+                                 SharedParams::kPricing | SharedParams::kSoftFloor);
+}
+
+const bool registered_second_price = MechanismRegistry::instance().add(
     {"mechanism", "second_price",
-     "Second-price sealed bid (Vickrey); unit-quality GSP with several slots.",
-     "The k highest bids at or above the reserve win the slots in order; each winner pays per "
-     "click the larger of the reserve and the next-highest bid. Ties are broken uniformly at "
-     "random. Vickrey (1961); Edelman, Ostrovsky & Schwarz (2007); Varian (2007).",
-     {param::real("reserve", 0.0, "minimum bid per click; bids equal to it may win")
-          .range(0.0, std::nullopt)}},
+     "Second-price sealed bid (Vickrey); with several slots the same rule as gsp.", kModel,
+     params()},
+    &make);
+
+const bool registered_gsp = MechanismRegistry::instance().add(
+    {"mechanism", "gsp", "Generalized second price position auction with score ranking.",
+     kModel, params()},
     &make);
 
 }  // namespace

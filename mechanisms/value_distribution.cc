@@ -1,6 +1,7 @@
 #include "mechanisms/value_distribution.h"
 
 #include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 #include <limits>
 
@@ -31,7 +32,58 @@ const ParamSpecs& specs_for(const std::string& kind) {
   return uniform;
 }
 
+// M(z) = Q(z) / ϕ(z), the Mills ratio of the standard normal; the continued fraction
+// (Abramowitz & Stegun 26.2.14) where erfc underflows.
+double mills_ratio(double z) {
+  if (z < 30.0) {
+    return 0.5 * boost::math::erfc(z / std::sqrt(2.0)) * std::sqrt(2.0 * M_PI) *
+           std::exp(0.5 * z * z);
+  }
+  double fraction = z;
+  for (int k = 40; k >= 1; --k) fraction = z + k / fraction;
+  return 1.0 / fraction;
+}
+
 }  // namespace
+
+Json ValueDistribution::validate_regular(const Json& config, const std::string& path) {
+  Json out = validate(config, path);
+  const std::string kind = out.at("distribution").get<std::string>();
+  if (kind == "constant" || (kind == "uniform" && out["low"] == out["high"])) {
+    throw ConfigError(path, "a constant value has no density and no virtual value; Myerson "
+                            "needs a regular distribution (uniform with low < high, "
+                            "exponential, or lognormal with sigma <= 1.5176)");
+  }
+  if (kind == "lognormal" && out["sigma"].get<double>() > kMaxRegularLognormalSigma) {
+    throw ConfigError(join_path(path, "sigma"),
+                      "a lognormal is regular (increasing virtual value) only for sigma <= "
+                      "1.5176, got " + out["sigma"].dump());
+  }
+  return out;
+}
+
+double ValueDistribution::lognormal_virtual_value(double v) const {
+  AGORA_CHECK(kind_ == Kind::kLognormal);
+  if (!(v > 0.0)) return -std::numeric_limits<double>::infinity();
+  const double z = (std::log(v) - a_) / b_;
+  return v * (1.0 - b_ * mills_ratio(z));
+}
+
+double ValueDistribution::lognormal_inverse_virtual_value(double y) const {
+  AGORA_CHECK(kind_ == Kind::kLognormal);
+  if (y == -std::numeric_limits<double>::infinity()) return 0.0;
+  // φ(e^{μ+σz}) is increasing in z; bracket y in z, then bisect.
+  const auto phi = [this](double z) { return lognormal_virtual_value(std::exp(a_ + b_ * z)); };
+  double lo = -1.0;
+  double hi = 1.0;
+  while (phi(lo) > y && lo > -60.0) lo *= 2.0;
+  while (phi(hi) < y && hi < 1e3) hi *= 2.0;
+  for (int i = 0; i < 200 && hi - lo > 1e-15 * std::max(1.0, std::abs(hi)); ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (phi(mid) < y ? lo : hi) = mid;
+  }
+  return std::exp(a_ + b_ * hi);
+}
 
 Json ValueDistribution::validate(const Json& config, const std::string& path) {
   if (!config.is_object()) {

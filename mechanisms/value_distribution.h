@@ -2,10 +2,21 @@
 // lognormal(mu, sigma) and constant(value). Configured as a JSON object
 // {"distribution": "uniform", "low": 0, "high": 1}; only the keys of the chosen distribution
 // are allowed. Draws use Boost.Random distributions, whose algorithms are fixed.
+//
+// For Myerson's optimal auction (Myerson 1981) a distribution also gives its virtual value
+// φ(v) = v − (1 − F(v)) / f(v), extended to all v >= 0 by the same formula:
+//   uniform[a, b]       φ(v) = 2v − b                 (linear; monopoly reserve b/2)
+//   exponential(λ)      φ(v) = v − 1/λ                (monopoly reserve 1/λ)
+//   lognormal(μ, σ)     φ(v) = v (1 − σ M(z)),  z = (ln v − μ)/σ, M = Mills ratio Q/ϕ of the
+//                       standard normal; increasing (regular) iff 2 − M(z)(z + σ) >= 0 for
+//                       all z, which holds iff σ <= 1.5176 (found numerically; see
+//                       docs/mechanisms.md). Its inverse is found by bisection.
+// Constant distributions have no density and are not regular.
 #pragma once
 
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
+#include <algorithm>
 #include <boost/random/uniform_real_distribution.hpp>
 #include <string>
 
@@ -61,10 +72,34 @@ class ValueDistribution {
   double mean() const;
   // Quantile function, for automatic bid bounds on unbounded distributions.
   double quantile(double p) const;
+  // Myerson: validates like validate() and also requires a regular distribution.
+  static Json validate_regular(const Json& config, const std::string& path);
+  // Requires a regular distribution (validate_regular).
+  double virtual_value(double v) const {
+    switch (kind_) {
+      case Kind::kUniform: return 2.0 * v - b_;
+      case Kind::kExponential: return v - 1.0 / a_;
+      default: return lognormal_virtual_value(v);
+    }
+  }
+  // The least v with φ(v) >= y (φ is continuous and increasing from −∞ or φ(0) upwards).
+  double inverse_virtual_value(double y) const {
+    switch (kind_) {
+      case Kind::kUniform: return std::max(0.0, 0.5 * (y + b_));
+      case Kind::kExponential: return std::max(0.0, y + 1.0 / a_);
+      default: return lognormal_inverse_virtual_value(y);
+    }
+  }
+  double myerson_reserve() const { return inverse_virtual_value(0.0); }
+  static constexpr double kMaxRegularLognormalSigma = 1.5176;
+
   Json to_json() const { return config_; }
   bool operator==(const ValueDistribution& other) const { return config_ == other.config_; }
 
  private:
+  double lognormal_virtual_value(double v) const;
+  double lognormal_inverse_virtual_value(double y) const;
+
   Json config_;
   Kind kind_;
   double a_ = 0.0;

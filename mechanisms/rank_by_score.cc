@@ -1,7 +1,8 @@
-#include "mechanisms/rank_by_bid.h"
+#include "mechanisms/rank_by_score.h"
 
 #include <algorithm>
 #include <boost/random/uniform_int_distribution.hpp>
+#include <limits>
 #include <vector>
 
 #include "core/error.h"
@@ -10,7 +11,7 @@ namespace agora {
 
 namespace {
 
-int rank_with_random_ties(const double* bids, int n, int m, std::span<int> ranked, Rng& rng) {
+int rank_with_random_ties(const double* scores, int n, int m, std::span<int> ranked, Rng& rng) {
   thread_local std::vector<int> order;
   order.resize(n);
   for (int i = 0; i < n; ++i) order[i] = i;
@@ -19,21 +20,21 @@ int rank_with_random_ties(const double* bids, int n, int m, std::span<int> ranke
     std::swap(order[i], order[j]);
   }
   std::stable_sort(order.begin(), order.end(),
-                   [bids](int a, int b) { return bids[a] > bids[b]; });
+                   [scores](int a, int b) { return scores[a] > scores[b]; });
   for (int i = 0; i < m; ++i) ranked[i] = order[i];
   return m;
 }
 
 }  // namespace
 
-int rank_by_bid(const double* bids, int n, int k, std::span<int> ranked, Rng& rng) {
+int rank_by_score(const double* scores, int n, int k, std::span<int> ranked, Rng& rng) {
   const int m = std::min(k + 1, n);
   AGORA_CHECK_GE(static_cast<int>(ranked.size()), m);
   if (m == 0) return 0;
   if (k == 1) {
     int best, second;
-    if (!top_two_untied(bids, n, best, second)) {
-      return rank_with_random_ties(bids, n, m, ranked, rng);
+    if (!top_two_untied(scores, n, best, second)) {
+      return rank_with_random_ties(scores, n, m, ranked, rng);
     }
     ranked[0] = best;
     if (m > 1) ranked[1] = second;
@@ -41,10 +42,10 @@ int rank_by_bid(const double* bids, int n, int k, std::span<int> ranked, Rng& rn
   }
   int filled = 0;
   for (int i = 0; i < n; ++i) {
-    const double b = bids[i];
-    if (filled == m && !(b > bids[ranked[m - 1]])) continue;
+    const double b = scores[i];
+    if (filled == m && !(b > scores[ranked[m - 1]])) continue;
     int pos = filled < m ? filled++ : m - 1;
-    while (pos > 0 && b > bids[ranked[pos - 1]]) {
+    while (pos > 0 && b > scores[ranked[pos - 1]]) {
       ranked[pos] = ranked[pos - 1];
       --pos;
     }
@@ -52,8 +53,9 @@ int rank_by_bid(const double* bids, int n, int k, std::span<int> ranked, Rng& rn
   }
   const int deciding = std::min(k, m - 1);
   for (int p = 0; p < deciding; ++p) {
-    if (bids[ranked[p]] == bids[ranked[p + 1]]) {
-      return rank_with_random_ties(bids, n, m, ranked, rng);
+    if (scores[ranked[p]] == scores[ranked[p + 1]] &&
+        scores[ranked[p]] > -std::numeric_limits<double>::infinity()) {
+      return rank_with_random_ties(scores, n, m, ranked, rng);
     }
   }
   return m;

@@ -1,7 +1,7 @@
-// rank_by_bid: the k highest bids in order plus the best loser, ties broken uniformly at
+// rank_by_score: the k highest bids in order plus the best loser, ties broken uniformly at
 // random (each order of the tied bidders equally likely), randomness drawn only when a tie
 // decides a slot.
-#include "mechanisms/rank_by_bid.h"
+#include "mechanisms/rank_by_score.h"
 
 #include <doctest/doctest.h>
 
@@ -20,7 +20,7 @@ namespace {
 
 std::vector<int> rank(const std::vector<double>& bids, int k, Rng& rng) {
   std::vector<int> ranked(static_cast<std::size_t>(k + 1), -1);
-  const int m = rank_by_bid(bids.data(), static_cast<int>(bids.size()), k, ranked, rng);
+  const int m = rank_by_score(bids.data(), static_cast<int>(bids.size()), k, ranked, rng);
   ranked.resize(static_cast<std::size_t>(m));
   return ranked;
 }
@@ -29,7 +29,7 @@ std::vector<int> rank(const std::vector<double>& bids, int k, Rng& rng) {
 // p: 5 standard errors, sqrt(p (1 - p) / trials) each.
 double binomial_tolerance(double p, int trials) { return 5.0 * std::sqrt(p * (1 - p) / trials); }
 
-TEST_CASE("rank_by_bid: hand-worked rankings without ties") {
+TEST_CASE("rank_by_score: hand-worked rankings without ties") {
   Rng rng(1);
   const std::vector<double> bids = {0.3, 0.9, 0.1, 0.5};
   CHECK(rank(bids, 1, rng) == std::vector<int>{1, 3});
@@ -44,7 +44,7 @@ TEST_CASE("rank_by_bid: hand-worked rankings without ties") {
   CHECK(rank({0.0, 0.0, 0.7}, 1, rng).front() == 2);  // a tie among losers is no tie for the slot
 }
 
-TEST_CASE("rank_by_bid agrees with a full sort on random continuous bids") {
+TEST_CASE("rank_by_score agrees with a full sort on random continuous bids") {
   Rng rng(2);
   boost::random::uniform_real_distribution<double> unit(0.0, 1.0);
   for (int trial = 0; trial < 3000; ++trial) {
@@ -60,7 +60,7 @@ TEST_CASE("rank_by_bid agrees with a full sort on random continuous bids") {
   }
 }
 
-TEST_CASE("rank_by_bid draws randomness only when a tie decides a slot") {
+TEST_CASE("rank_by_score draws randomness only when a tie decides a slot") {
   Rng rng(3);
   const Rng before = rng;
   rank({0.9, 0.5, 0.5}, 1, rng);            // tie for the best loser only
@@ -71,7 +71,7 @@ TEST_CASE("rank_by_bid draws randomness only when a tie decides a slot") {
   CHECK_FALSE(rng == before);
 }
 
-TEST_CASE("rank_by_bid breaks a three-way tie for one slot uniformly") {
+TEST_CASE("rank_by_score breaks a three-way tie for one slot uniformly") {
   // Each tied bidder wins with probability 1/3; the best loser is another tied bidder.
   Rng rng(4);
   const std::vector<double> bids = {0.2, 0.7, 0.7, 0.1, 0.7};
@@ -91,7 +91,7 @@ TEST_CASE("rank_by_bid breaks a three-way tie for one slot uniformly") {
   }
 }
 
-TEST_CASE("rank_by_bid orders tied bidders uniformly across slots") {
+TEST_CASE("rank_by_score orders tied bidders uniformly across slots") {
   Rng rng(5);
   SUBCASE("three tied bidders for three slots: all 6 orders equally likely") {
     const std::vector<double> bids = {1.0, 1.0, 1.0, 0.5};
@@ -128,7 +128,7 @@ TEST_CASE("rank_by_bid orders tied bidders uniformly across slots") {
   }
 }
 
-TEST_CASE("rank_by_bid is deterministic for a fixed seed") {
+TEST_CASE("rank_by_score is deterministic for a fixed seed") {
   std::vector<std::vector<int>> first, second;
   for (std::vector<std::vector<int>>* out : {&first, &second}) {
     Rng rng(6);

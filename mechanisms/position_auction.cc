@@ -1,0 +1,233 @@
+#include "mechanisms/position_auction.h"
+
+#include <algorithm>
+#include <string>
+
+#include "core/error.h"
+#include "mechanisms/rank_by_score.h"
+
+namespace agora {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+}  // namespace
+
+PositionAuction::PositionAuction(PositionAuctionConfig config)
+    : config_(std::move(config)),
+      myerson_(!config_.declared_values.empty()),
+      alpha_is_zero_(config_.quality_exponent == 0.0),
+      alpha_is_one_(config_.quality_exponent == 1.0) {
+  AGORA_CHECK(config_.reserve >= 0.0);
+  AGORA_CHECK(!myerson_ || (config_.quality_exponent == 1.0 && config_.additive_weight == 0.0));
+  base_reserve_ = config_.reserve;
+  if (myerson_ && config_.declared_values.size() == 1) {
+    base_reserve_ = std::max(base_reserve_, config_.declared_values[0].myerson_reserve());
+  }
+  const std::size_t per_bidder =
+      std::max(config_.reserves.size(), myerson_ && config_.declared_values.size() > 1
+                                            ? config_.declared_values.size()
+                                            : std::size_t{0});
+  effective_reserves_.assign(per_bidder, base_reserve_);
+  for (std::size_t i = 0; i < per_bidder; ++i) {
+    if (i < config_.reserves.size()) {
+      effective_reserves_[i] = std::max(effective_reserves_[i], config_.reserves[i]);
+    }
+    if (myerson_ && config_.declared_values.size() > 1 && i < config_.declared_values.size()) {
+      effective_reserves_[i] =
+          std::max(effective_reserves_[i], config_.declared_values[i].myerson_reserve());
+    }
+  }
+}
+
+void PositionAuction::check_market(int bidders, int slots, const std::string& path) const {
+  Mechanism::check_market(bidders, slots, path);
+  const auto check_length = [&](std::size_t size, const char* key) {
+    if (size != 0 && static_cast<int>(size) != bidders) {
+      throw ConfigError(join_path(join_path(path, "params"), key),
+                        "lists " + std::to_string(size) + " entries for " +
+                            std::to_string(bidders) + " bidders (one per bidder)");
+    }
+  };
+  check_length(config_.reserves.size(), "reserves");
+  if (config_.declared_values.size() > 1) check_length(config_.declared_values.size(), "values");
+}
+
+double PositionAuction::score(const BidderView& view, double bid) const {
+  if (!(bid >= reserve_of(view.bidder))) return -kInf;
+  return raw_score(view.bidder, bid, quality_weight(view.quality), view.additive);
+}
+
+double PositionAuction::threshold(int bidder, double other_score, double weight,
+                                  double additive) const {
+  const double reserve = reserve_of(bidder);
+  if (other_score == -kInf) return reserve;
+  const double base = (other_score - config_.additive_weight * additive) / weight;
+  const double bid = myerson_ ? declared(bidder).inverse_virtual_value(base) : base;
+  return std::max(reserve, bid);
+}
+
+template <class Others>
+PositionAuction::Terms PositionAuction::position_terms(int u, double bid, const BidderView& view,
+                                                       double weight,
+                                                       std::span<const double> ctr,
+                                                       const Others& others) const {
+  const int k = static_cast<int>(ctr.size());
+  Terms terms;
+  if (config_.rule == PriceRule::kAllPay) terms.slope = 1.0;
+  if (u >= k) return terms;
+  const bool per_click = config_.pricing == Pricing::kPerClick;
+  const auto quantity = [&](int t) { return t >= k ? 0.0 : (per_click ? ctr[t] * view.quality : 1.0); };
+  terms.clicks = ctr[u] * view.quality;
+  switch (config_.rule) {
+    case PriceRule::kFirstPrice:
+      terms.slope = quantity(u);
+      break;
+    case PriceRule::kSecondPrice: {
+      const double floor = config_.soft_floor;
+      if (floor > 0.0 && bid < floor) {
+        terms.slope = quantity(u);
+        break;
+      }
+      const double price =
+          std::min(bid, threshold(view.bidder, others(u), weight, view.additive));
+      terms.intercept = std::max(price, floor) * quantity(u);
+      break;
+    }
+    case PriceRule::kVcg:
+      for (int t = u; t < k; ++t) {
+        const double step = quantity(t) - quantity(t + 1);
+        if (step == 0.0) continue;
+        terms.intercept +=
+            step * std::min(bid, threshold(view.bidder, others(t), weight, view.additive));
+      }
+      break;
+    case PriceRule::kAllPay:
+      break;
+  }
+  return terms;
+}
+
+void PositionAuction::run(const AuctionBatch& batch, AuctionOutcome& out, Rng& rng) const {
+  const int n = batch.bidders;
+  const int k = static_cast<int>(batch.ctr.size());
+  out.resize(batch.auctions, k, n);
+  thread_local std::vector<int> ranked;
+  ranked.resize(static_cast<std::size_t>(k + 1));
+  const bool all_pay = config_.rule == PriceRule::kAllPay;
+  const bool per_click = config_.pricing == Pricing::kPerClick;
+  for (int a = 0; a < batch.auctions; ++a) {
+    const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(a) * n;
+    const double* bids = batch.bids + row;
+    const double* quality = batch.quality ? batch.quality + row : nullptr;
+    const double* additive = batch.additive ? batch.additive + row : nullptr;
+    double* scores = &out.score(a, 0);
+    for (int i = 0; i < n; ++i) {
+      const double q = quality ? quality[i] : 1.0;
+      scores[i] = bids[i] >= reserve_of(i)
+                      ? raw_score(i, bids[i], quality_weight(q), additive ? additive[i] : 0.0)
+                      : -kInf;
+    }
+    const int m = n == 0 ? 0 : rank_by_score(scores, n, k, ranked, rng);
+    double* clicks = &out.clicks(a, 0);
+    double* payment = &out.payment(a, 0);
+    std::fill_n(clicks, n, 0.0);
+    if (all_pay) {
+      for (int i = 0; i < n; ++i) payment[i] = scores[i] > -kInf ? bids[i] : 0.0;
+    } else {
+      std::fill_n(payment, n, 0.0);
+    }
+    const auto below = [&](int t) { return t + 1 < m ? scores[ranked[t + 1]] : -kInf; };
+    for (int s = 0; s < k; ++s) {
+      const bool filled = s < m && scores[ranked[s]] > -kInf;
+      const double next = s + 1 < m ? scores[ranked[s + 1]] : -kInf;
+      out.clearing_score(a, s) = filled && next > -kInf ? next : NAN;
+      if (!filled) {
+        out.winner(a, s) = -1;
+        out.price(a, s) = 0.0;
+        continue;
+      }
+      const int w = ranked[s];
+      const BidderView view{w, quality ? quality[w] : 1.0, additive ? additive[w] : 0.0};
+      const Terms terms =
+          position_terms(s, bids[w], view, quality_weight(view.quality), batch.ctr, below);
+      const double pay = terms.intercept + terms.slope * bids[w];
+      const double units = all_pay ? 1.0 : (per_click ? batch.ctr[s] * view.quality : 1.0);
+      out.winner(a, s) = w;
+      out.price(a, s) = units > 0.0 ? pay / units : 0.0;
+      clicks[w] = terms.clicks;
+      payment[w] = pay;
+    }
+    out.runner_up(a) = m > k && scores[ranked[k]] > -kInf ? ranked[k] : -1;
+  }
+}
+
+PositionAuction::Terms PositionAuction::expected_terms(std::span<const double> others_desc,
+                                                       const BidderView& view, double weight,
+                                                       std::span<const double> ctr,
+                                                       double bid) const {
+  Terms total;
+  if (!(bid >= reserve_of(view.bidder))) return total;
+  const double own = raw_score(view.bidder, bid, weight, view.additive);
+  const auto others = [&](int t) {
+    return t < static_cast<int>(others_desc.size()) ? others_desc[t] : -kInf;
+  };
+  int above = 0;
+  while (above < static_cast<int>(others_desc.size()) && others_desc[above] > own) ++above;
+  int tied = 0;
+  while (above + tied < static_cast<int>(others_desc.size()) && others_desc[above + tied] == own) {
+    ++tied;
+  }
+  // Tied with `tied` others, the bidder is equally likely to take each of the tied positions;
+  // in position u the bidder just below it is others_desc[u].
+  for (int u = above; u <= above + tied; ++u) {
+    const Terms t = position_terms(u, bid, view, weight, ctr, others);
+    total.clicks += t.clicks;
+    total.intercept += t.intercept;
+    total.slope += t.slope;
+  }
+  const double share = 1.0 / (tied + 1);
+  if (tied > 0) {
+    total.clicks *= share;
+    total.intercept *= share;
+    total.slope *= share;
+  }
+  return total;
+}
+
+void PositionAuction::deviation_profile(std::span<const double> others_desc,
+                                        const BidderView& view, std::span<const double> ctr,
+                                        DeviationProfile& out) const {
+  out.clicks.clear();
+  out.payment.clear();
+  const double weight = quality_weight(view.quality);
+  const double reserve = reserve_of(view.bidder);
+  thread_local std::vector<double> breaks;
+  breaks.clear();
+  breaks.push_back(0.0);
+  breaks.push_back(reserve);
+  if (config_.rule == PriceRule::kSecondPrice && config_.soft_floor > reserve) {
+    breaks.push_back(config_.soft_floor);
+  }
+  const int k = static_cast<int>(ctr.size());
+  for (std::size_t t = 0; t < others_desc.size(); ++t) {
+    if (static_cast<int>(t) >= k && others_desc[t] != others_desc[t - 1]) break;
+    const double base = (others_desc[t] - config_.additive_weight * view.additive) / weight;
+    const double tie_bid = myerson_ ? declared(view.bidder).inverse_virtual_value(base) : base;
+    if (tie_bid > reserve) breaks.push_back(tie_bid);
+  }
+  std::sort(breaks.begin(), breaks.end());
+  breaks.erase(std::unique(breaks.begin(), breaks.end()), breaks.end());
+  for (std::size_t j = 0; j < breaks.size(); ++j) {
+    const double from = breaks[j];
+    const double inside = j + 1 < breaks.size() ? from + 0.5 * (breaks[j + 1] - from)
+                                                : (from > 0.0 ? 2.0 * from : 1.0);
+    const Terms at = expected_terms(others_desc, view, weight, ctr, from);
+    const Terms open = expected_terms(others_desc, view, weight, ctr, inside);
+    out.clicks.push(from, at.clicks, open.clicks, 0.0);
+    out.payment.push(from, at.intercept + at.slope * from, open.intercept, open.slope);
+  }
+}
+
+}  // namespace agora

@@ -1,0 +1,115 @@
+// The engine behind every sealed-bid mechanism in Agora: rank eligible bidders by score, fill
+// the slots in order, price by a rule. The registered mechanisms (first_price, second_price,
+// gsp, vcg, all_pay, myerson; one file each, with its model and sources) are configurations of
+// this class.
+//
+// Score of bidder i with bid b, quality q and additive term e:
+//   standard rules:  b q^α + w e          (α = quality_exponent, w = additive_weight;
+//                                          Lahaie & Pennock 2007, "Revenue analysis of a
+//                                          family of ranking rules for keyword auctions")
+//   Myerson:         φ_i(b) q             (φ_i the virtual value of i's declared distribution;
+//                                          Myerson 1981)
+// Eligibility: b >= r_i, with r_i = max(reserve, reserves[i]) — reserves are on bids (per
+// click, or per impression), not on scores — and for Myerson also φ_i(b) >= 0.
+//
+// The threshold of winner i against a score S is the least bid that still beats S:
+//   θ_i(S) = max(r_i, φ_i^{-1}((S - w e) / q^α))   (φ = identity for the standard rules).
+// With u_t the quantity of slot t (ctr[t] q per click, 1 per impression) and O_t the t-th
+// highest score among the others (the bidder ranked just below slot t), the winner of slot s
+// with bid b pays:
+//   first price (GFP)   b u_s
+//   GSP / second price  θ_i(O_s) u_s — the least bid that keeps its slot (Edelman, Ostrovsky &
+//                       Schwarz 2007; Varian 2007); with a soft floor f (Zeithammer 2019): b u_s
+//                       when b < f, else max(θ_i(O_s), f) u_s
+//   VCG / Myerson       Σ_{t=s}^{k-1} (u_t - u_{t+1}) θ_i(O_t), u_k = 0: Myerson's payment
+//                       identity for the score-ranking allocation; with α = 1 and w = 0 it is
+//                       the VCG payment, the externality on the bidders below (Aggarwal, Goel &
+//                       Motwani 2006; Varian 2007); with virtual-value scores, Myerson's optimal
+//                       auction, slot by slot.
+//   all-pay             every eligible bidder pays its bid, once per auction, win or lose
+//                       (the bid is per auction; `pricing` does not apply).
+// Prices never exceed bids; a winner's price per unit is payment / u_s.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "mechanisms/mechanism.h"
+#include "mechanisms/value_distribution.h"
+
+namespace agora {
+
+enum class PriceRule { kFirstPrice, kSecondPrice, kVcg, kAllPay };
+enum class Pricing { kPerClick, kPerImpression };
+
+struct PositionAuctionConfig {
+  PriceRule rule = PriceRule::kSecondPrice;
+  Pricing pricing = Pricing::kPerClick;
+  double quality_exponent = 1.0;   // α
+  double additive_weight = 0.0;    // w
+  double reserve = 0.0;            // hard reserve for every bidder
+  std::vector<double> reserves;    // per-bidder reserves; empty = none
+  double soft_floor = 0.0;         // second price only; 0 = none
+  // Myerson: declared value distributions, one for all bidders or one per bidder; empty for the
+  // standard rules.
+  std::vector<ValueDistribution> declared_values;
+};
+
+class PositionAuction final : public Mechanism {
+ public:
+  explicit PositionAuction(PositionAuctionConfig config);
+
+  void run(const AuctionBatch& batch, AuctionOutcome& out, Rng& rng) const override;
+  double score(const BidderView& view, double bid) const override;
+  void deviation_profile(std::span<const double> others_desc, const BidderView& view,
+                         std::span<const double> ctr, DeviationProfile& out) const override;
+  void check_market(int bidders, int slots, const std::string& path) const override;
+
+  const PositionAuctionConfig& config() const { return config_; }
+  // r_i: the least eligible bid of bidder i (including Myerson's reserve φ_i^{-1}(0)).
+  double reserve_of(int bidder) const {
+    return effective_reserves_.empty() ? base_reserve_ : effective_reserves_[bidder];
+  }
+
+ private:
+  struct Terms {  // payment = intercept + slope * bid, near a given bid
+    double clicks = 0.0;
+    double intercept = 0.0;
+    double slope = 0.0;
+  };
+
+  double quality_weight(double quality) const {
+    if (alpha_is_zero_) return 1.0;
+    if (alpha_is_one_) return quality;
+    return std::pow(quality, config_.quality_exponent);
+  }
+  const ValueDistribution& declared(int bidder) const {
+    return config_.declared_values.size() == 1 ? config_.declared_values[0]
+                                               : config_.declared_values[bidder];
+  }
+  double raw_score(int bidder, double bid, double weight, double additive) const {
+    const double base = myerson_ ? declared(bidder).virtual_value(bid) : bid;
+    return base * weight + config_.additive_weight * additive;
+  }
+  // θ_i(S) before capping at the bid; S = -inf (nobody below) gives r_i.
+  double threshold(int bidder, double other_score, double weight, double additive) const;
+  // Clicks and payment terms of bidder `view` bidding `bid` in position u, given the others'
+  // scores by position (others(t) = O_t, -inf when nobody).
+  template <class Others>
+  Terms position_terms(int u, double bid, const BidderView& view, double weight,
+                       std::span<const double> ctr, const Others& others) const;
+  // Expected terms at `bid` against others_desc, averaging over tied positions.
+  Terms expected_terms(std::span<const double> others_desc, const BidderView& view,
+                       double weight, std::span<const double> ctr, double bid) const;
+
+  const PositionAuctionConfig config_;
+  const bool myerson_;
+  const bool alpha_is_zero_;
+  const bool alpha_is_one_;
+  double base_reserve_ = 0.0;
+  std::vector<double> effective_reserves_;  // per bidder when reserves or distributions differ
+};
+
+}  // namespace agora

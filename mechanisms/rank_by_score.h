@@ -1,0 +1,48 @@
+// Ranking for sealed-bid position auctions: the bidders of the k + 1 highest scores in order,
+// ties broken uniformly at random (a random permutation of the tied bidders, drawn only when a
+// tie between finite scores decides who wins or which slot). Ineligible bidders carry the
+// score -inf and never cause a draw. Prices are the caller's.
+//
+// Without ties this is a single pass keeping the k+1 highest scores in a small sorted buffer;
+// with a tie it falls back to shuffling the bidders and stable-sorting by score.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <limits>
+#include <span>
+
+#include "core/rng.h"
+
+namespace agora {
+
+// Writes to ranked[0..m) the bidders of the m = min(k + 1, n) highest scores, best first, and
+// returns m. ranked[k] (when m == k + 1) is the best loser.
+int rank_by_score(const double* scores, int n, int k, std::span<int> ranked, Rng& rng);
+
+// The one-slot scan of rank_by_score: the highest bid's bidder `best` and the next one
+// `second` (-1 when n == 1), in one branch-light pass with the two bids in registers. Returns
+// false when the highest bid is tied, in which case the caller must use rank_by_score (which
+// breaks the tie at random).
+inline bool top_two_untied(const double* bids, int n, int& best, int& second) {
+  int b = 0;
+  int s = -1;
+  double top = bids[0];
+  double next = 0.0;
+  for (int i = 1; i < n; ++i) {
+    const double x = bids[i];
+    const bool above_top = x > top;
+    const bool above_next = s < 0 || x > next;
+    s = above_top ? b : (above_next ? i : s);
+    next = above_top ? top : (above_next ? x : next);
+    b = above_top ? i : b;
+    top = above_top ? x : top;
+  }
+  best = b;
+  second = s;
+  return s < 0 || next != top || top == -std::numeric_limits<double>::infinity();
+}
+
+}  // namespace agora
