@@ -320,24 +320,40 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
                            additive_.size() > 0 ? additive_.data() : nullptr, rounds_, n_, ctr_};
   mechanism_->run(batch, outcome_, rng);
 
-  clicks_ = outcome_.clicks.colwise().sum().transpose();
-  payment_ = outcome_.payment.colwise().sum().transpose();
-  utility_ = (values_ * outcome_.clicks).colwise().sum().transpose() - payment_;
-  const double revenue = payment_.sum();
+  clicks_.setZero();
+  payment_.setZero();
+  utility_.setZero();  // gross value first, the payments are subtracted below
+  double* clicks = clicks_.data();
+  double* payment = payment_.data();
+  double* gross = utility_.data();
+  const int slots = static_cast<int>(ctr_.size());
   // Welfare and the optimum summed in the same order, so an efficient round matches exactly.
   double welfare = 0.0;
   double optimal = 0.0;
-  const int slots = static_cast<int>(ctr_.size());
   for (int r = 0; r < rounds_; ++r) {
     const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(r) * n_;
     double round_welfare = 0.0;
     for (int s = 0; s < slots; ++s) {
       const int w = outcome_.winner(r, s);
-      if (w >= 0) round_welfare += values[row + w] * outcome_.clicks(r, w);
+      if (w < 0) continue;
+      const double c = outcome_.clicks(r, w);
+      const double worth = values[row + w] * c;
+      clicks[w] += c;
+      gross[w] += worth;
+      if (!outcome_.losers_pay) payment[w] += outcome_.payment(r, w);
+      round_welfare += worth;
     }
     welfare += round_welfare;
     optimal += optimal_welfare(r);
   }
+  if (outcome_.losers_pay) {
+    const double* round_payment = outcome_.payment.data();
+    for (std::ptrdiff_t r = 0; r < cells; r += n_) {
+      for (int i = 0; i < n_; ++i) payment[i] += round_payment[r + i];
+    }
+  }
+  utility_ -= payment_;
+  const double revenue = payment_.sum();
   double winning_bid = 0.0;
   if (feedback_ != FeedbackLevel::kOwn) {
     for (int r = 0; r < rounds_; ++r) {

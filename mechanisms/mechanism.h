@@ -54,6 +54,7 @@ struct AuctionOutcome {
   PriceBatch score;           // auctions x bidders: ranking scores (-inf: below the reserve)
   PriceBatch clicks;          // auctions x bidders: expected clicks
   PriceBatch payment;         // auctions x bidders: expected payment (losers pay in all-pay)
+  bool losers_pay = false;    // whether bidders without a slot may have a non-zero payment
   void resize(Eigen::Index auctions, Eigen::Index slots, Eigen::Index bidders);
 };
 

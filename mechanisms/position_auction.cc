@@ -109,57 +109,121 @@ PositionAuction::Terms PositionAuction::position_terms(int u, double bid, const 
   return terms;
 }
 
-void PositionAuction::run(const AuctionBatch& batch, AuctionOutcome& out, Rng& rng) const {
+template <PriceRule kRule, bool kSimple>
+void PositionAuction::run_batch(const AuctionBatch& batch, AuctionOutcome& out, Rng& rng) const {
   const int n = batch.bidders;
   const int k = static_cast<int>(batch.ctr.size());
-  out.resize(batch.auctions, k, n);
-  thread_local std::vector<int> ranked;
-  ranked.resize(static_cast<std::size_t>(k + 1));
-  const bool all_pay = config_.rule == PriceRule::kAllPay;
+  constexpr int kStackRanks = 64;
+  int stack_ranked[kStackRanks];
+  thread_local std::vector<int> heap_ranked;
+  if (k + 1 > kStackRanks) heap_ranked.resize(static_cast<std::size_t>(k + 1));
+  const std::span<int> ranked = k + 1 > kStackRanks
+                                    ? std::span<int>(heap_ranked)
+                                    : std::span<int>(stack_ranked, static_cast<std::size_t>(k + 1));
   const bool per_click = config_.pricing == Pricing::kPerClick;
+  const double reserve = base_reserve_;
+  const double soft_floor = config_.soft_floor;
+  const double* ctr = batch.ctr.data();
+  out.clicks.setZero();
+  if constexpr (kRule != PriceRule::kAllPay) out.payment.setZero();
   for (int a = 0; a < batch.auctions; ++a) {
     const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(a) * n;
     const double* bids = batch.bids + row;
     const double* quality = batch.quality ? batch.quality + row : nullptr;
     const double* additive = batch.additive ? batch.additive + row : nullptr;
     double* scores = &out.score(a, 0);
-    for (int i = 0; i < n; ++i) {
-      const double q = quality ? quality[i] : 1.0;
-      scores[i] = bids[i] >= reserve_of(i)
-                      ? raw_score(i, bids[i], quality_weight(q), additive ? additive[i] : 0.0)
-                      : -kInf;
+    if constexpr (kSimple) {
+      for (int i = 0; i < n; ++i) scores[i] = bids[i] >= reserve ? bids[i] : -kInf;
+    } else {
+      for (int i = 0; i < n; ++i) {
+        const double q = quality ? quality[i] : 1.0;
+        scores[i] = bids[i] >= reserve_of(i)
+                        ? raw_score(i, bids[i], quality_weight(q), additive ? additive[i] : 0.0)
+                        : -kInf;
+      }
     }
     const int m = n == 0 ? 0 : rank_by_score(scores, n, k, ranked, rng);
     double* clicks = &out.clicks(a, 0);
     double* payment = &out.payment(a, 0);
-    std::fill_n(clicks, n, 0.0);
-    if (all_pay) {
+    if constexpr (kRule == PriceRule::kAllPay) {
       for (int i = 0; i < n; ++i) payment[i] = scores[i] > -kInf ? bids[i] : 0.0;
-    } else {
-      std::fill_n(payment, n, 0.0);
     }
+    // O_t: the score ranked just below slot t (-inf when nobody eligible is there).
     const auto below = [&](int t) { return t + 1 < m ? scores[ranked[t + 1]] : -kInf; };
-    for (int s = 0; s < k; ++s) {
-      const bool filled = s < m && scores[ranked[s]] > -kInf;
-      const double next = s + 1 < m ? scores[ranked[s + 1]] : -kInf;
-      out.clearing_score(a, s) = filled && next > -kInf ? next : NAN;
-      if (!filled) {
-        out.winner(a, s) = -1;
-        out.price(a, s) = 0.0;
-        continue;
-      }
+    int* winner = &out.winner(a, 0);
+    double* price = &out.price(a, 0);
+    double* clearing = &out.clearing_score(a, 0);
+    int s = 0;
+    for (; s < k && s < m && scores[ranked[s]] > -kInf; ++s) {
       const int w = ranked[s];
-      const BidderView view{w, quality ? quality[w] : 1.0, additive ? additive[w] : 0.0};
-      const Terms terms =
-          position_terms(s, bids[w], view, quality_weight(view.quality), batch.ctr, below);
-      const double pay = terms.intercept + terms.slope * bids[w];
-      const double units = all_pay ? 1.0 : (per_click ? batch.ctr[s] * view.quality : 1.0);
-      out.winner(a, s) = w;
-      out.price(a, s) = units > 0.0 ? pay / units : 0.0;
-      clicks[w] = terms.clicks;
+      const double bid = bids[w];
+      const double q = quality ? quality[w] : 1.0;
+      const double units = per_click ? ctr[s] * q : 1.0;
+      const double next = below(s);
+      clearing[s] = next > -kInf ? next : NAN;
+      double pay = 0.0;
+      double unit_price = 0.0;
+      if constexpr (kRule == PriceRule::kFirstPrice) {
+        unit_price = bid;
+        pay = bid * units;
+      } else if constexpr (kRule == PriceRule::kAllPay) {
+        unit_price = bid;
+        pay = bid;
+      } else if constexpr (kRule == PriceRule::kSecondPrice) {
+        if (soft_floor > 0.0 && bid < soft_floor) {
+          unit_price = bid;
+        } else {
+          const double theta = kSimple ? std::max(reserve, next)
+                                       : threshold(w, next, quality_weight(q),
+                                                   additive ? additive[w] : 0.0);
+          unit_price = std::max(std::min(bid, theta), soft_floor);
+        }
+        pay = unit_price * units;
+      } else {  // kVcg: Σ_{t>=s} (u_t − u_{t+1}) θ(O_t)
+        for (int t = s; t < k; ++t) {
+          const double step = per_click ? (ctr[t] - (t + 1 < k ? ctr[t + 1] : 0.0)) * q
+                                        : (t + 1 < k ? 0.0 : 1.0);
+          if (step == 0.0) continue;
+          const double other = below(t);
+          const double theta = kSimple ? std::max(reserve, other)
+                                       : threshold(w, other, quality_weight(q),
+                                                   additive ? additive[w] : 0.0);
+          pay += step * std::min(bid, theta);
+        }
+        unit_price = units > 0.0 ? pay / units : 0.0;
+      }
+      winner[s] = w;
+      price[s] = unit_price;
+      clicks[w] = ctr[s] * q;
       payment[w] = pay;
     }
+    for (; s < k; ++s) {
+      winner[s] = -1;
+      price[s] = 0.0;
+      clearing[s] = NAN;
+    }
     out.runner_up(a) = m > k && scores[ranked[k]] > -kInf ? ranked[k] : -1;
+  }
+}
+
+void PositionAuction::run(const AuctionBatch& batch, AuctionOutcome& out, Rng& rng) const {
+  out.resize(batch.auctions, static_cast<Eigen::Index>(batch.ctr.size()), batch.bidders);
+  out.losers_pay = config_.rule == PriceRule::kAllPay;
+  const bool simple = !myerson_ && effective_reserves_.empty() &&
+                      (batch.quality == nullptr || alpha_is_zero_) &&
+                      (batch.additive == nullptr || config_.additive_weight == 0.0);
+  const auto dispatch = [&]<PriceRule kRule>() {
+    if (simple) {
+      run_batch<kRule, true>(batch, out, rng);
+    } else {
+      run_batch<kRule, false>(batch, out, rng);
+    }
+  };
+  switch (config_.rule) {
+    case PriceRule::kFirstPrice: dispatch.template operator()<PriceRule::kFirstPrice>(); break;
+    case PriceRule::kSecondPrice: dispatch.template operator()<PriceRule::kSecondPrice>(); break;
+    case PriceRule::kVcg: dispatch.template operator()<PriceRule::kVcg>(); break;
+    case PriceRule::kAllPay: dispatch.template operator()<PriceRule::kAllPay>(); break;
   }
 }
 

@@ -93,6 +93,11 @@ class PositionAuction final : public Mechanism {
     const double base = myerson_ ? declared(bidder).virtual_value(bid) : bid;
     return base * weight + config_.additive_weight * additive;
   }
+  // The batch loop, specialised on the price rule and on `simple` scoring (score = bid,
+  // one common reserve: no quality weight, additive term, personal reserve or virtual value),
+  // which is what most experiments run and what the hot path must make cheap.
+  template <PriceRule kRule, bool kSimple>
+  void run_batch(const AuctionBatch& batch, AuctionOutcome& out, Rng& rng) const;
   // θ_i(S) before capping at the bid; S = -inf (nobody below) gives r_i.
   double threshold(int bidder, double other_score, double weight, double additive) const;
   // Clicks and payment terms of bidder `view` bidding `bid` in position u, given the others'

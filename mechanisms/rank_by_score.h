@@ -20,7 +20,7 @@ namespace agora {
 
 // Writes to ranked[0..m) the bidders of the m = min(k + 1, n) highest scores, best first, and
 // returns m. ranked[k] (when m == k + 1) is the best loser.
-int rank_by_score(const double* scores, int n, int k, std::span<int> ranked, Rng& rng);
+inline int rank_by_score(const double* scores, int n, int k, std::span<int> ranked, Rng& rng);
 
 // The one-slot scan of rank_by_score: the highest bid's bidder `best` and the next one
 // `second` (-1 when n == 1), in one branch-light pass with the two bids in registers. Returns
@@ -43,6 +43,21 @@ inline bool top_two_untied(const double* bids, int n, int& best, int& second) {
   best = b;
   second = s;
   return s < 0 || next != top || top == -std::numeric_limits<double>::infinity();
+}
+
+// The general case: a sorted buffer of the k + 1 best, or a shuffle when a tie decides.
+int rank_by_score_general(const double* scores, int n, int k, std::span<int> ranked, Rng& rng);
+
+inline int rank_by_score(const double* scores, int n, int k, std::span<int> ranked, Rng& rng) {
+  if (k == 1 && n >= 2 && ranked.size() >= 2) {
+    int best, second;
+    if (top_two_untied(scores, n, best, second)) {
+      ranked[0] = best;
+      ranked[1] = second;
+      return 2;
+    }
+  }
+  return rank_by_score_general(scores, n, k, ranked, rng);
 }
 
 }  // namespace agora
