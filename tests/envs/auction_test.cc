@@ -13,25 +13,11 @@
 #include "core/error.h"
 #include "envs/env_registry.h"
 #include "mechanisms/mechanism.h"
+#include "tests/envs/auction_testing.h"
 #include "tests/envs/conformance.h"
 
 namespace agora::testing {
 namespace {
-
-std::unique_ptr<Env> make_auction(const Json& params, const std::string& mechanism = "second_price",
-                                  double reserve = 0.0, std::int64_t horizon = 15) {
-  EnvContext ctx;
-  ctx.horizon = horizon;
-  ctx.mechanism = make_mechanism(mechanism, Json{{"reserve", reserve}}, "mechanism");
-  ctx.mechanism_name = mechanism;
-  return make_env("auction", params, ctx);
-}
-
-std::function<std::unique_ptr<Env>()> auction_factory(const Json& params,
-                                                      const std::string& mechanism,
-                                                      double reserve = 0.0) {
-  return [=] { return make_auction(params, mechanism, reserve); };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Conformance.
@@ -104,41 +90,6 @@ TEST_CASE("auction with constant values has no randomness to depend on the seed"
 
 // ---------------------------------------------------------------------------------------------
 // Theory.
-
-// Plays `steps` steps from reset(seed) with a policy filling the actions from the
-// observations, and returns the per-step metric rows (steps x metrics).
-Eigen::ArrayXXd play(Env& env, std::uint64_t seed, std::int64_t steps,
-                     const std::function<void(const RowBatch& obs, RowBatch& actions)>& policy) {
-  const StepResult* result = &env.reset(seed);
-  std::vector<RowBatch> actions = {RowBatch::Zero(env.roles()[0].pool_size, 1)};
-  Eigen::ArrayXXd metrics(steps, static_cast<Eigen::Index>(env.metric_names().size()));
-  for (std::int64_t t = 0; t < steps; ++t) {
-    policy(result->roles[0].observations, actions[0]);
-    result = &env.step(actions);
-    metrics.row(t) = result->metrics.transpose();
-  }
-  return metrics;
-}
-
-int metric(const Env& env, const std::string& name) {
-  const auto& names = env.metric_names();
-  const auto it = std::find(names.begin(), names.end(), name);
-  REQUIRE(it != names.end());
-  return static_cast<int>(it - names.begin());
-}
-
-// Mean of a metric column and 5 standard errors of that mean (from the sample variance of the
-// per-step values; steps are iid when values are redrawn every round).
-struct Estimate {
-  double mean;
-  double tolerance;
-};
-Estimate estimate(const Eigen::ArrayXXd& metrics, int column) {
-  const Eigen::ArrayXd x = metrics.col(column);
-  const double mean = x.mean();
-  const double variance = (x - mean).square().sum() / static_cast<double>(x.size() - 1);
-  return {mean, 5.0 * std::sqrt(variance / static_cast<double>(x.size()))};
-}
 
 TEST_CASE("second price, truthful, and first price at equilibrium earn (n-1)/(n+1)") {
   // n iid U[0,1] values, one slot (Vickrey 1961; Krishna 2010 §2.3-2.5). Revenue per auction:
@@ -337,19 +288,6 @@ TEST_CASE("lognormal values use the log-scale parameters") {
 // Hand-worked multi-slot examples: bids 5, 3, 2, 1 for ctr 0.5, 0.3 (EOS 2007 notation), with
 // constant values and the bidders in scrambled order: bidder 1 bids 5 (value 6), bidder 3 bids
 // 3 (value 4), bidder 0 bids 2 (value 2.5), bidder 2 bids 1 (value 1).
-
-Json constant_values(const std::vector<double>& values) {
-  Json list = Json::array();
-  for (double v : values) list.push_back({{"distribution", "constant"}, {"value", v}});
-  return list;
-}
-
-const StepResult& play_once(Env& env, const std::vector<double>& bids) {
-  env.reset(1);
-  RowBatch a(static_cast<Eigen::Index>(bids.size()), 1);
-  for (std::size_t i = 0; i < bids.size(); ++i) a(static_cast<Eigen::Index>(i), 0) = bids[i];
-  return env.step({a});
-}
 
 TEST_CASE("multi-slot hand-worked examples through the env") {
   const Json params = {{"n_bidders", 4},
