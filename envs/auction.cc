@@ -499,7 +499,9 @@ Json AuctionEnv::predicted_metrics() const {
     if (!(other == d)) return Json::object();
   }
   if (!mc.declared_values.empty() && !(mc.declared_values.front() == d)) return Json::object();
-  const double reserve = auction->reserve_of(0);
+  if (mc.score_reserve > -kInf && !mc.declared_values.empty()) return Json::object();
+  // Unit quality and no additive term: scores are bids, a score reserve is a bid reserve.
+  const double reserve = std::max(auction->reserve_of(0), mc.score_reserve);
   const double n = n_;
   const double c = ctr_[0];
   Json out = Json::object();

@@ -14,6 +14,11 @@ ParamSpecs position_auction_params(unsigned flags) {
                                      "is max(reserve, reserves[i])")
                         .range(0.0, std::nullopt)
                         .allow_null());
+    specs.push_back(param::real("score_reserve", nullptr,
+                                "reserve on the ranking score (null = none): only bids whose "
+                                "score reaches it are eligible, and a winner pays at least the "
+                                "bid whose score equals it (a quality-adjusted reserve)")
+                        .allow_null());
   }
   if (has(SharedParams::kScore)) {
     specs.push_back(param::real("quality_exponent", 1.0,
@@ -44,6 +49,9 @@ PositionAuctionConfig position_auction_config(PriceRule rule, const Json& params
   config.reserve = params.at("reserve").get<double>();
   if (params.contains("reserves") && !params["reserves"].is_null()) {
     config.reserves = params["reserves"].get<std::vector<double>>();
+  }
+  if (params.contains("score_reserve") && !params["score_reserve"].is_null()) {
+    config.score_reserve = params["score_reserve"].get<double>();
   }
   if (params.contains("quality_exponent")) {
     config.quality_exponent = params["quality_exponent"].get<double>();

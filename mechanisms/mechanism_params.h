@@ -4,6 +4,8 @@
 //   reserve           number >= 0, default 0      hard reserve on bids, for every bidder
 //   reserves          list of numbers >= 0 | null per-bidder (personalized) reserves; bidder
 //                                                  i's reserve is max(reserve, reserves[i])
+//   score_reserve     number | null, default null  reserve on the ranking score (see
+//                                                  position_auction.h)
 //   quality_exponent  number in [0, 10], default 1 α in the score b q^α + w e
 //   additive_weight   number, default 0            w in the score
 //   pricing           "per_click" | "per_impression", default "per_click"

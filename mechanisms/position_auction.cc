@@ -29,6 +29,7 @@ PositionAuction::PositionAuction(PositionAuctionConfig config)
       std::max(config_.reserves.size(), myerson_ && config_.declared_values.size() > 1
                                             ? config_.declared_values.size()
                                             : std::size_t{0});
+  simple_reserve_ = std::max(base_reserve_, config_.score_reserve);
   effective_reserves_.assign(per_bidder, base_reserve_);
   for (std::size_t i = 0; i < per_bidder; ++i) {
     if (i < config_.reserves.size()) {
@@ -55,17 +56,14 @@ void PositionAuction::check_market(int bidders, int slots, const std::string& pa
 }
 
 double PositionAuction::score(const BidderView& view, double bid) const {
-  if (!(bid >= reserve_of(view.bidder))) return -kInf;
-  return raw_score(view.bidder, bid, quality_weight(view.quality), view.additive);
+  return eligible_score(view.bidder, bid, quality_weight(view.quality), view.additive);
 }
 
 double PositionAuction::threshold(int bidder, double other_score, double weight,
                                   double additive) const {
-  const double reserve = reserve_of(bidder);
-  if (other_score == -kInf) return reserve;
-  const double base = (other_score - config_.additive_weight * additive) / weight;
-  const double bid = myerson_ ? declared(bidder).inverse_virtual_value(base) : base;
-  return std::max(reserve, bid);
+  const double entry = entry_bid(bidder, weight, additive);
+  if (other_score == -kInf) return entry;
+  return std::max(entry, bid_for_score(bidder, other_score, weight, additive));
 }
 
 template <class Others>
@@ -121,7 +119,7 @@ void PositionAuction::run_batch(const AuctionBatch& batch, AuctionOutcome& out, 
                                     ? std::span<int>(heap_ranked)
                                     : std::span<int>(stack_ranked, static_cast<std::size_t>(k + 1));
   const bool per_click = config_.pricing == Pricing::kPerClick;
-  const double reserve = base_reserve_;
+  const double reserve = simple_reserve_;
   const double soft_floor = config_.soft_floor;
   const double* ctr = batch.ctr.data();
   out.clicks.setZero();
@@ -137,9 +135,7 @@ void PositionAuction::run_batch(const AuctionBatch& batch, AuctionOutcome& out, 
     } else {
       for (int i = 0; i < n; ++i) {
         const double q = quality ? quality[i] : 1.0;
-        scores[i] = bids[i] >= reserve_of(i)
-                        ? raw_score(i, bids[i], quality_weight(q), additive ? additive[i] : 0.0)
-                        : -kInf;
+        scores[i] = eligible_score(i, bids[i], quality_weight(q), additive ? additive[i] : 0.0);
       }
     }
     const int m = n == 0 ? 0 : rank_by_score(scores, n, k, ranked, rng);
@@ -232,7 +228,7 @@ PositionAuction::Terms PositionAuction::expected_terms(std::span<const double> o
                                                        std::span<const double> ctr,
                                                        double bid) const {
   Terms total;
-  if (!(bid >= reserve_of(view.bidder))) return total;
+  if (!(bid >= entry_bid(view.bidder, weight, view.additive))) return total;
   const double own = raw_score(view.bidder, bid, weight, view.additive);
   const auto others = [&](int t) {
     return t < static_cast<int>(others_desc.size()) ? others_desc[t] : -kInf;
@@ -266,7 +262,7 @@ void PositionAuction::deviation_profile(std::span<const double> others_desc,
   out.clicks.clear();
   out.payment.clear();
   const double weight = quality_weight(view.quality);
-  const double reserve = reserve_of(view.bidder);
+  const double reserve = entry_bid(view.bidder, weight, view.additive);
   thread_local std::vector<double> breaks;
   breaks.clear();
   breaks.push_back(0.0);
@@ -277,8 +273,7 @@ void PositionAuction::deviation_profile(std::span<const double> others_desc,
   const int k = static_cast<int>(ctr.size());
   for (std::size_t t = 0; t < others_desc.size(); ++t) {
     if (static_cast<int>(t) >= k && others_desc[t] != others_desc[t - 1]) break;
-    const double base = (others_desc[t] - config_.additive_weight * view.additive) / weight;
-    const double tie_bid = myerson_ ? declared(view.bidder).inverse_virtual_value(base) : base;
+    const double tie_bid = bid_for_score(view.bidder, others_desc[t], weight, view.additive);
     if (tie_bid > reserve) breaks.push_back(tie_bid);
   }
   std::sort(breaks.begin(), breaks.end());

@@ -9,11 +9,13 @@
 //                                          family of ranking rules for keyword auctions")
 //   Myerson:         φ_i(b) q             (φ_i the virtual value of i's declared distribution;
 //                                          Myerson 1981)
-// Eligibility: b >= r_i, with r_i = max(reserve, reserves[i]) — reserves are on bids (per
-// click, or per impression), not on scores — and for Myerson also φ_i(b) >= 0.
+// Eligibility: b >= r_i, with r_i = max(reserve, reserves[i]) — reserves on bids (per click,
+// or per impression) — and, when a score reserve R is set, score >= R (a quality-adjusted
+// reserve, as production ad auctions use); for Myerson also φ_i(b) >= 0. The least eligible
+// bid of bidder i is e_i = max(r_i, s_i^{-1}(R)), s_i^{-1} the inverse of its score function.
 //
 // The threshold of winner i against a score S is the least bid that still beats S:
-//   θ_i(S) = max(r_i, φ_i^{-1}((S - w e) / q^α))   (φ = identity for the standard rules).
+//   θ_i(S) = max(e_i, φ_i^{-1}((S - w e) / q^α))   (φ = identity for the standard rules).
 // With u_t the quantity of slot t (ctr[t] q per click, 1 per impression) and O_t the t-th
 // highest score among the others (the bidder ranked just below slot t), the winner of slot s
 // with bid b pays:
@@ -49,7 +51,8 @@ struct PositionAuctionConfig {
   Pricing pricing = Pricing::kPerClick;
   double quality_exponent = 1.0;   // α
   double additive_weight = 0.0;    // w
-  double reserve = 0.0;            // hard reserve for every bidder
+  double reserve = 0.0;            // hard reserve on bids for every bidder
+  double score_reserve = -std::numeric_limits<double>::infinity();  // on scores; -inf = none
   std::vector<double> reserves;    // per-bidder reserves; empty = none
   double soft_floor = 0.0;         // second price only; 0 = none
   // Myerson: declared value distributions, one for all bidders or one per bidder; empty for the
@@ -93,6 +96,23 @@ class PositionAuction final : public Mechanism {
     const double base = myerson_ ? declared(bidder).virtual_value(bid) : bid;
     return base * weight + config_.additive_weight * additive;
   }
+  // The inverse of raw_score in the bid: the bid whose score is `score`.
+  double bid_for_score(int bidder, double score, double weight, double additive) const {
+    const double base = (score - config_.additive_weight * additive) / weight;
+    return myerson_ ? declared(bidder).inverse_virtual_value(base) : base;
+  }
+  // The score of an eligible bid, -inf for an ineligible one.
+  double eligible_score(int bidder, double bid, double weight, double additive) const {
+    if (!(bid >= reserve_of(bidder))) return -std::numeric_limits<double>::infinity();
+    const double s = raw_score(bidder, bid, weight, additive);
+    return s >= config_.score_reserve ? s : -std::numeric_limits<double>::infinity();
+  }
+  // e_i: the least eligible bid given the bidder's quality weight and additive term.
+  double entry_bid(int bidder, double weight, double additive) const {
+    const double reserve = reserve_of(bidder);
+    if (config_.score_reserve == -std::numeric_limits<double>::infinity()) return reserve;
+    return std::max(reserve, bid_for_score(bidder, config_.score_reserve, weight, additive));
+  }
   // The batch loop, specialised on the price rule and on `simple` scoring (score = bid,
   // one common reserve: no quality weight, additive term, personal reserve or virtual value),
   // which is what most experiments run and what the hot path must make cheap.
@@ -114,6 +134,7 @@ class PositionAuction final : public Mechanism {
   const bool alpha_is_zero_;
   const bool alpha_is_one_;
   double base_reserve_ = 0.0;
+  double simple_reserve_ = 0.0;  // the least eligible bid when scores are bids
   std::vector<double> effective_reserves_;  // per bidder when reserves or distributions differ
 };
 

@@ -86,6 +86,12 @@ TEST_CASE("quality-weighted ranking and prices through the env, by hand") {
     CHECK(r.metrics(metric(*env, "revenue")) == doctest::Approx(0.6));
     CHECK(r.metrics(metric(*env, "efficiency")) == doctest::Approx(0.8 / 1.2));
   }
+  SUBCASE("GSP with score reserve 2.2: only bidder 1 is eligible and pays 2.2 / 0.8") {
+    const auto env = make_auction_with(params, "gsp", {{"score_reserve", 2.2}});
+    const StepResult& r = play_once(*env, bids);
+    CHECK(r.metrics(metric(*env, "revenue")) == doctest::Approx(2.75 * 0.4));
+    CHECK(r.roles[0].rewards(1) == doctest::Approx(3.0 * 0.4 - 1.1));
+  }
   SUBCASE("GSP with additive weight 1: bidder 2 scores 1.6 + 1 and pays (2.4 - 1) / 0.4") {
     const auto env = make_auction_with(params, "gsp", {{"additive_weight", 1.0}});
     const StepResult& r = play_once(*env, bids);
@@ -153,6 +159,11 @@ TEST_CASE("Myerson with iid U[0,1] priors earns 5/12 with two truthful bidders")
   const Estimate got = estimate(m, metric(*env, "revenue"));
   CHECK(std::fabs(got.mean - 5.0 / 12.0) <= got.tolerance);
   CHECK(env->predicted_metrics().at("revenue").get<double>() == doctest::Approx(5.0 / 12.0));
+  // A score reserve with unit quality is a bid reserve: second price with score reserve 1/2
+  // predicts the same.
+  const auto scored = make_auction_with({{"n_bidders", 2}}, "second_price",
+                                        {{"score_reserve", 0.5}});
+  CHECK(scored->predicted_metrics().at("revenue").get<double>() == doctest::Approx(5.0 / 12.0));
   // Priors that differ from the true values give no prediction.
   const auto misspecified = make_auction_with(
       {{"n_bidders", 2}}, "myerson",
