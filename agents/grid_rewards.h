@@ -21,9 +21,9 @@ void for_each_grid_piece(const PiecewiseLinear& f, std::span<const double> x, Li
   const auto pieces = f.pieces();
   const auto begin = x.begin();
   auto cursor = begin;
+  if (!pieces.empty()) cursor = std::lower_bound(cursor, x.end(), pieces[0].from);
   for (std::size_t j = 0; j < pieces.size(); ++j) {
     const LinearPiece& p = pieces[j];
-    cursor = std::lower_bound(cursor, x.end(), p.from);
     const auto stop = j + 1 < pieces.size() ? std::lower_bound(cursor, x.end(), pieces[j + 1].from)
                                             : x.end();
     auto inside = cursor;

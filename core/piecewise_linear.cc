@@ -7,9 +7,9 @@
 
 namespace agora {
 
-void PiecewiseLinear::push(double from, double at, double intercept, double slope) {
-  AGORA_CHECK(pieces_.empty() || from > pieces_.back().from);
-  pieces_.push_back({from, at, intercept, slope});
+void PiecewiseLinear::throw_not_increasing(double from) const {
+  AGORA_CHECK_LT(pieces_.back().from, from);
+  throw InvariantError("PiecewiseLinear::push: breakpoints must increase");
 }
 
 double PiecewiseLinear::operator()(double x) const {

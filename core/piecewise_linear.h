@@ -26,7 +26,10 @@ class PiecewiseLinear {
  public:
   void clear() { pieces_.clear(); }
   // Appends a piece starting at `from`, which must exceed the previous piece's start.
-  void push(double from, double at, double intercept, double slope);
+  void push(double from, double at, double intercept, double slope) {
+    if (!pieces_.empty() && !(from > pieces_.back().from)) throw_not_increasing(from);
+    pieces_.push_back({from, at, intercept, slope});
+  }
   std::span<const LinearPiece> pieces() const { return pieces_; }
   bool empty() const { return pieces_.empty(); }
 
@@ -43,6 +46,8 @@ class PiecewiseLinear {
   Supremum supremum(double low, double high) const;
 
  private:
+  [[noreturn]] void throw_not_increasing(double from) const;
+
   std::vector<LinearPiece> pieces_;
 };
 

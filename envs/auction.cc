@@ -213,6 +213,10 @@ AuctionEnv::AuctionEnv(const Json& params, const EnvContext& ctx)
   if (!additive_dist_.empty()) additive_.resize(rounds_, n_);
   outcome_.resize(rounds_, static_cast<Eigen::Index>(ctr_.size()), n_);
   others_scratch_.resize(static_cast<std::size_t>(std::max(n_, 1)));
+  const std::size_t top = ctr_.size() + 2;
+  round_top_score_.resize(top * static_cast<std::size_t>(rounds_));
+  round_top_bidder_.resize(top * static_cast<std::size_t>(rounds_));
+  round_top_count_.assign(static_cast<std::size_t>(rounds_), kStale);
   top_values_scratch_.resize(std::min(ctr_.size(), static_cast<std::size_t>(n_)));
 }
 
@@ -319,6 +323,7 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
   const AuctionBatch batch{bids, quality_.size() > 0 ? quality_.data() : nullptr,
                            additive_.size() > 0 ? additive_.data() : nullptr, rounds_, n_, ctr_};
   mechanism_->run(batch, outcome_, rng);
+  std::fill(round_top_count_.begin(), round_top_count_.end(), kStale);
 
   clicks_.setZero();
   payment_.setZero();
@@ -399,9 +404,48 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
   fill_observations(result);
 }
 
-int AuctionEnv::top_other_scores(int round, int agent, std::span<double> out) const {
+int AuctionEnv::round_top_scores(int round) const {
+  int& count = round_top_count_[static_cast<std::size_t>(round)];
+  if (count != kStale) return count;
+  const int m = static_cast<int>(ctr_.size()) + 2;
+  const std::ptrdiff_t base = static_cast<std::ptrdiff_t>(round) * m;
+  double* top = round_top_score_.data() + base;
+  int* who = round_top_bidder_.data() + base;
   const double* score = outcome_.score.data() + static_cast<std::ptrdiff_t>(round) * n_;
+  int filled = 0;
+  for (int i = 0; i < n_; ++i) {
+    const double x = score[i];
+    if (x == -kInf || (filled == m && x <= top[m - 1])) continue;
+    int pos = filled < m ? filled++ : m - 1;
+    while (pos > 0 && x > top[pos - 1]) {
+      top[pos] = top[pos - 1];
+      who[pos] = who[pos - 1];
+      --pos;
+    }
+    top[pos] = x;
+    who[pos] = i;
+  }
+  count = filled;
+  for (int j = 1; j < filled; ++j) {
+    if (top[j] == top[j - 1]) count = -1;
+  }
+  return count;
+}
+
+int AuctionEnv::top_other_scores(int round, int agent, std::span<double> out) const {
   const int m = static_cast<int>(ctr_.size());
+  // Without ties among the k + 2 best, the others' k best are those minus the agent, and no
+  // score outside them ties the last one kept.
+  const int top = round_top_scores(round);
+  if (top >= 0) {
+    const std::ptrdiff_t base = static_cast<std::ptrdiff_t>(round) * (m + 2);
+    int filled = 0;
+    for (int j = 0; j < top && filled < m; ++j) {
+      if (round_top_bidder_[base + j] != agent) out[filled++] = round_top_score_[base + j];
+    }
+    return filled;
+  }
+  const double* score = outcome_.score.data() + static_cast<std::ptrdiff_t>(round) * n_;
   int filled = 0;
   for (int i = 0; i < n_; ++i) {
     const double x = score[i];

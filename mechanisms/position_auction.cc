@@ -256,11 +256,55 @@ PositionAuction::Terms PositionAuction::expected_terms(std::span<const double> o
   return total;
 }
 
+bool PositionAuction::one_slot_profile(std::span<const double> others_desc,
+                                       const BidderView& view, std::span<const double> ctr,
+                                       DeviationProfile& out) const {
+  if (ctr.size() != 1 || others_desc.size() > 1) return false;
+  if (config_.rule == PriceRule::kSecondPrice && config_.soft_floor > 0.0) return false;
+  const double weight = quality_weight(view.quality);
+  const double entry = entry_bid(view.bidder, weight, view.additive);
+  const bool rival = !others_desc.empty();
+  const double tie = rival ? bid_for_score(view.bidder, others_desc[0], weight, view.additive)
+                           : -kInf;
+  const double clicks = ctr[0] * view.quality;
+  const double units = config_.pricing == Pricing::kPerClick ? clicks : 1.0;
+  const double theta = std::max(entry, tie);
+  // Payment when winning at bid b: intercept + slope b; losing pays `lose_slope` b (all-pay).
+  double win_intercept = 0.0, win_slope = 0.0, lose_slope = 0.0;
+  switch (config_.rule) {
+    case PriceRule::kFirstPrice: win_slope = units; break;
+    case PriceRule::kAllPay: win_slope = lose_slope = 1.0; break;
+    default: win_intercept = theta * units; break;
+  }
+  const auto win_pay = [&](double b) { return win_intercept + win_slope * b; };
+  if (entry > 0.0) {
+    out.clicks.push(0.0, 0.0, 0.0, 0.0);
+    out.payment.push(0.0, 0.0, 0.0, 0.0);
+  }
+  if (!rival || entry > tie) {
+    out.clicks.push(entry, clicks, clicks, 0.0);
+    out.payment.push(entry, win_pay(entry), win_intercept, win_slope);
+    return true;
+  }
+  if (entry == tie) {
+    out.clicks.push(entry, 0.5 * clicks, clicks, 0.0);
+    out.payment.push(entry, 0.5 * (win_pay(entry) + lose_slope * entry), win_intercept,
+                     win_slope);
+    return true;
+  }
+  out.clicks.push(entry, 0.0, 0.0, 0.0);
+  out.payment.push(entry, lose_slope * entry, 0.0, lose_slope);
+  out.clicks.push(tie, 0.5 * clicks, clicks, 0.0);
+  out.payment.push(tie, 0.5 * (win_pay(tie) + lose_slope * tie), win_intercept, win_slope);
+  return true;
+}
+
 void PositionAuction::deviation_profile(std::span<const double> others_desc,
                                         const BidderView& view, std::span<const double> ctr,
                                         DeviationProfile& out) const {
   out.clicks.clear();
   out.payment.clear();
+  if (one_slot_profile(others_desc, view, ctr, out)) return;
   const double weight = quality_weight(view.quality);
   const double reserve = entry_bid(view.bidder, weight, view.additive);
   thread_local std::vector<double> breaks;

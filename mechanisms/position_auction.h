@@ -125,6 +125,10 @@ class PositionAuction final : public Mechanism {
   template <class Others>
   Terms position_terms(int u, double bid, const BidderView& view, double weight,
                        std::span<const double> ctr, const Others& others) const;
+  // The common case of deviation_profile in closed form: one slot, at most one other eligible
+  // bidder in others_desc (no tie among the others), no soft floor. Returns false otherwise.
+  bool one_slot_profile(std::span<const double> others_desc, const BidderView& view,
+                        std::span<const double> ctr, DeviationProfile& out) const;
   // Expected terms at `bid` against others_desc, averaging over tied positions.
   Terms expected_terms(std::span<const double> others_desc, const BidderView& view,
                        double weight, std::span<const double> ctr, double bid) const;
