@@ -29,7 +29,8 @@ struct BidRegret {
   double utility = 0.0;       // utility of the bid actually made
   double best_utility = 0.0;  // utility of the best deviation (a supremum, see attained)
   double best_bid = 0.0;      // where it is reached or approached
-  bool attained = true;       // false: approached by bids just above best_bid
+  bool attained = true;       // false: only approached by bids next to best_bid (for auction
+                              // utilities: just above it)
 };
 
 // Requires low <= bid <= high, all finite, low >= the first breakpoint.

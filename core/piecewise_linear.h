@@ -36,8 +36,9 @@ class PiecewiseLinear {
   double operator()(double x) const;
 
   // The supremum of f over [low, high] (low >= t_0): its value, where it is reached or
-  // approached, and whether it is attained there (false when it is only a limit from the
-  // right of a breakpoint: "bid just above the threshold").
+  // approached, and whether it is attained there (false when it is only a one-sided limit at a
+  // breakpoint: from the right — "bid just above the threshold" — or, for a piece that rises
+  // towards the next breakpoint, from the left).
   struct Supremum {
     double value = 0.0;
     double x = 0.0;

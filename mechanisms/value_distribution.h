@@ -5,7 +5,7 @@
 //
 // For Myerson's optimal auction (Myerson 1981) a distribution also gives its virtual value
 // φ(v) = v − (1 − F(v)) / f(v), extended to all v >= 0 by the same formula:
-//   uniform[a, b]       φ(v) = 2v − b                 (linear; monopoly reserve b/2)
+//   uniform[a, b]       φ(v) = 2v − b                 (linear; monopoly reserve max(a, b/2))
 //   exponential(λ)      φ(v) = v − 1/λ                (monopoly reserve 1/λ)
 //   lognormal(μ, σ)     φ(v) = v (1 − σ M(z)),  z = (ln v − μ)/σ, M = Mills ratio Q/ϕ of the
 //                       standard normal; increasing (regular) iff 2 − M(z)(z + σ) >= 0 for
@@ -90,7 +90,10 @@ class ValueDistribution {
       default: return lognormal_inverse_virtual_value(y);
     }
   }
-  double myerson_reserve() const { return inverse_virtual_value(0.0); }
+  // The least type that is served: φ^{-1}(0), or the bottom of the support when φ is positive
+  // on all of it (uniform[a, b] with a > b/2), since no type below the support exists to
+  // charge for (the payment identity integrates from the bottom of the support).
+  double myerson_reserve() const { return std::max(lower(), inverse_virtual_value(0.0)); }
   static constexpr double kMaxRegularLognormalSigma = 1.5176;
 
   Json to_json() const { return config_; }
