@@ -266,6 +266,9 @@ bool PositionAuction::one_slot_profile(std::span<const double> others_desc,
   const bool rival = !others_desc.empty();
   const double tie = rival ? bid_for_score(view.bidder, others_desc[0], weight, view.additive)
                            : -kInf;
+  // The tie bid must score exactly the rival's score; when rounding says otherwise, the general
+  // path decides the tie the way run() does.
+  if (rival && raw_score(view.bidder, tie, weight, view.additive) != others_desc[0]) return false;
   const double clicks = ctr[0] * view.quality;
   const double units = config_.pricing == Pricing::kPerClick ? clicks : 1.0;
   const double theta = std::max(entry, tie);

@@ -83,3 +83,160 @@ TEST_CASE("bounds and quantiles") {
 
 }  // namespace
 }  // namespace agora::testing
+
+// ---------------------------------------------------------------------------------------------
+// Virtual values, their inverses, regularity and monopoly reserves (Myerson 1981, "Optimal
+// auction design"; Krishna, Auction Theory, 2nd ed. 2010, ch. 5): φ(v) = v − (1 − F(v)) / f(v).
+//   uniform[a, b]:  F = (v − a)/(b − a), f = 1/(b − a)  =>  φ(v) = v − (b − v) = 2v − b
+//   exponential(λ): (1 − F)/f = e^{−λv} / (λ e^{−λv}) = 1/λ  =>  φ(v) = v − 1/λ
+//   lognormal:      checked against Boost.Math's cdf (complement) and pdf.
+// The monopoly reserve is the root of φ: b/2, 1/λ, and for the lognormal a bisection of our
+// own on the Boost.Math φ.
+#include <boost/math/distributions/lognormal.hpp>
+#include <utility>
+
+#include "core/error.h"
+
+namespace agora::testing {
+namespace {
+
+ValueDistribution make_regular(const Json& config) {
+  return ValueDistribution(ValueDistribution::validate_regular(config, "values"));
+}
+
+Json uniform(double low, double high) {
+  return {{"distribution", "uniform"}, {"low", low}, {"high", high}};
+}
+
+Json lognormal(double mu, double sigma) {
+  return {{"distribution", "lognormal"}, {"mu", mu}, {"sigma", sigma}};
+}
+
+// φ(v) = v − (1 − F(v)) / f(v) from Boost.Math, independent of the library's Mills ratio.
+double boost_lognormal_virtual_value(double mu, double sigma, double v) {
+  const boost::math::lognormal_distribution<double> d(mu, sigma);
+  return v - boost::math::cdf(boost::math::complement(d, v)) / boost::math::pdf(d, v);
+}
+
+// The root of the Boost.Math φ by bisection on a bracket of the support.
+double boost_lognormal_reserve(double mu, double sigma) {
+  const boost::math::lognormal_distribution<double> d(mu, sigma);
+  double lo = boost::math::quantile(d, 1e-6);
+  double hi = boost::math::quantile(d, 1.0 - 1e-6);
+  REQUIRE(boost_lognormal_virtual_value(mu, sigma, lo) < 0.0);
+  REQUIRE(boost_lognormal_virtual_value(mu, sigma, hi) > 0.0);
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (boost_lognormal_virtual_value(mu, sigma, mid) < 0.0 ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+TEST_CASE("uniform and exponential virtual values are 2v − b and v − 1/λ") {
+  const ValueDistribution u01 = make_regular(uniform(0, 1));
+  const ValueDistribution u13 = make_regular(uniform(1, 3));
+  const ValueDistribution e2 = make_regular({{"distribution", "exponential"}, {"rate", 2}});
+  for (double v : {0.0, 0.25, 0.5, 0.9, 1.0}) {
+    CHECK(u01.virtual_value(v) == doctest::Approx(2 * v - 1));
+    CHECK(e2.virtual_value(v) == doctest::Approx(v - 0.5));
+  }
+  CHECK(u13.virtual_value(1.0) == doctest::Approx(-1.0));  // 2 − 3
+  CHECK(u13.virtual_value(2.0) == doctest::Approx(1.0));   // 4 − 3
+  CHECK(u13.virtual_value(3.0) == doctest::Approx(3.0));   // φ(b) = b
+}
+
+TEST_CASE("lognormal virtual value matches Boost.Math's cdf and pdf") {
+  for (const auto& [mu, sigma] : {std::pair{0.0, 1.0}, {-0.5, 0.8}, {1.0, 1.5}, {0.3, 0.2}}) {
+    const ValueDistribution d = make_regular(lognormal(mu, sigma));
+    for (double p : {0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.999}) {
+      const double v = d.quantile(p);
+      INFO("mu " << mu << " sigma " << sigma << " v " << v);
+      // Both sides are accurate to a few ulps of v and of (1 − F)/f = v − φ, so the tolerance
+      // is 1e-10 of max(v, |φ|).
+      const double expected = boost_lognormal_virtual_value(mu, sigma, v);
+      CHECK(std::fabs(d.virtual_value(v) - expected) <= 1e-10 * std::max(v, std::fabs(expected)));
+    }
+  }
+}
+
+TEST_CASE("inverse_virtual_value inverts virtual_value") {
+  const std::vector<Json> configs = {
+      uniform(0, 1), uniform(0.5, 4),
+      {{"distribution", "exponential"}, {"rate", 0.5}},
+      lognormal(0.0, 1.0), lognormal(-1.0, 0.5), lognormal(2.0, 1.5)};
+  for (const Json& config : configs) {
+    const ValueDistribution d = make_regular(config);
+    INFO(config.dump());
+    for (double p : {0.05, 0.3, 0.5, 0.7, 0.95}) {
+      const double v = d.quantile(p);
+      CHECK(d.inverse_virtual_value(d.virtual_value(v)) == doctest::Approx(v).epsilon(1e-12));
+    }
+  }
+  // Below φ(0) the least v >= 0 with φ(v) >= y is 0: for U[0, 1], φ(0) = −1.
+  const ValueDistribution u01 = make_regular(configs[0]);
+  CHECK(u01.inverse_virtual_value(-5.0) == 0.0);
+  // The lognormal inverse is a bisection: φ(φ^{-1}(y)) = y.
+  const ValueDistribution l = make_regular(lognormal(0.0, 1.0));
+  for (double y : {-2.0, -0.1, 0.0, 0.5, 3.0, 40.0}) {
+    CHECK(l.virtual_value(l.inverse_virtual_value(y)) == doctest::Approx(y).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("lognormal virtual values increase for sigma <= 1.5, not for sigma = 2") {
+  // Regular iff dφ/dv = 2 − M(z)(z + σ) >= 0 for all z, i.e. σ <= 1.5176 (the header).
+  for (double sigma : {0.1, 0.5, 1.0, 1.5}) {
+    const ValueDistribution d = make_regular(lognormal(0.2, sigma));
+    double previous = -INFINITY;
+    for (int i = 1; i < 2000; ++i) {
+      const double v = d.quantile(i / 2000.0);
+      const double phi = d.virtual_value(v);
+      INFO("sigma " << sigma << " v " << v);
+      REQUIRE(phi > previous);
+      previous = phi;
+    }
+  }
+  // σ = 2, μ = 0 (valid but not regular): φ(1) = 1 − 2 M(0) = 1 − 2 sqrt(π/2) = −1.5066 and
+  // φ(e) = e (1 − 2 M(0.5)) = −2.0461: φ decreases between them.
+  const ValueDistribution wide(ValueDistribution::validate(lognormal(0.0, 2.0), "values"));
+  CHECK(wide.virtual_value(1.0) == doctest::Approx(1.0 - 2.0 * std::sqrt(M_PI / 2)));
+  CHECK(wide.virtual_value(std::exp(1.0)) < wide.virtual_value(1.0));
+}
+
+TEST_CASE("validate_regular rejects distributions without an increasing virtual value") {
+  const auto error_path = [](const Json& config) {
+    try {
+      ValueDistribution::validate_regular(config, "values");
+    } catch (const ConfigError& e) {
+      return e.path();
+    }
+    return std::string("(accepted)");
+  };
+  CHECK(error_path({{"distribution", "constant"}, {"value", 1}}) == "values");
+  CHECK(error_path(uniform(2, 2)) == "values");
+  CHECK(error_path(lognormal(0.0, 1.6)) == "values.sigma");
+  CHECK(error_path(lognormal(0.0, 1.5)) == "(accepted)");
+  CHECK(error_path(lognormal(0.0, ValueDistribution::kMaxRegularLognormalSigma)) == "(accepted)");
+  CHECK(error_path(uniform(0, 1)) == "(accepted)");
+  CHECK(error_path({{"distribution", "exponential"}, {"rate", 3}}) == "(accepted)");
+  // validate() itself still accepts all of them (they are fine value distributions).
+  CHECK_NOTHROW(ValueDistribution::validate(lognormal(0.0, 1.6), "values"));
+  CHECK_NOTHROW(ValueDistribution::validate({{"distribution", "constant"}}, "values"));
+}
+
+TEST_CASE("monopoly reserves: b/2, 1/λ and the root of the lognormal φ") {
+  for (double b : {1.0, 2.0, 5.0}) {
+    CHECK(make_regular(uniform(0, b)).myerson_reserve() == doctest::Approx(b / 2));
+  }
+  for (double rate : {0.5, 1.0, 4.0}) {
+    CHECK(make_regular({{"distribution", "exponential"}, {"rate", rate}}).myerson_reserve() ==
+          doctest::Approx(1.0 / rate));
+  }
+  for (const auto& [mu, sigma] : {std::pair{0.0, 1.0}, {-0.5, 0.8}, {1.0, 1.5}, {0.3, 0.2}}) {
+    INFO("mu " << mu << " sigma " << sigma);
+    CHECK(make_regular(lognormal(mu, sigma)).myerson_reserve() ==
+          doctest::Approx(boost_lognormal_reserve(mu, sigma)).epsilon(1e-9));
+  }
+}
+
+}  // namespace
+}  // namespace agora::testing
