@@ -179,4 +179,22 @@ inline BidderView view_of(const Auction& auction, int bidder) {
           auction.additive.empty() ? 0.0 : auction.additive[i]};
 }
 
+// Sample mean and its standard error, for Monte-Carlo checks.
+struct MeanSe {
+  double mean = 0.0;
+  double se = 0.0;  // sample standard deviation / sqrt(count)
+};
+
+inline MeanSe mean_se(const std::vector<double>& x) {
+  const double n = static_cast<double>(x.size());
+  double sum = 0.0;
+  double sum_sq = 0.0;
+  for (double v : x) {
+    sum += v;
+    sum_sq += v * v;
+  }
+  const double mean = sum / n;
+  return {mean, std::sqrt(std::max(0.0, sum_sq / n - mean * mean) / (n - 1))};
+}
+
 }  // namespace agora::testing

@@ -45,23 +45,6 @@ Auction with_bids(std::vector<double> bids, std::vector<double> ctr = {1.0}) {
   return auction;
 }
 
-struct MeanSe {
-  double mean = 0.0;
-  double se = 0.0;  // sample standard deviation / sqrt(count)
-};
-
-MeanSe mean_se(const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  double sum = 0.0;
-  double sum_sq = 0.0;
-  for (double v : x) {
-    sum += v;
-    sum_sq += v * v;
-  }
-  const double mean = sum / n;
-  return {mean, std::sqrt(std::max(0.0, sum_sq / n - mean * mean) / (n - 1))};
-}
-
 // Revenue of each of `auctions` one-slot auctions (ctr 1) with truthful bids drawn from the
 // per-bidder distributions.
 std::vector<double> truthful_revenues(const Mechanism& m, const std::vector<Json>& values,

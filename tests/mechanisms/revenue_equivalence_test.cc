@@ -33,23 +33,6 @@ namespace {
 constexpr int kBidders = 3;
 constexpr int kAuctions = 200000;
 
-struct MeanSe {
-  double mean = 0.0;
-  double se = 0.0;  // sample standard deviation / sqrt(count)
-};
-
-MeanSe mean_se(const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  double sum = 0.0;
-  double sum_sq = 0.0;
-  for (double v : x) {
-    sum += v;
-    sum_sq += v * v;
-  }
-  const double mean = sum / n;
-  return {mean, std::sqrt(std::max(0.0, sum_sq / n - mean * mean) / (n - 1))};
-}
-
 // kAuctions x kBidders iid U[0,1] values, row-major.
 std::vector<double> uniform_values(std::uint64_t seed) {
   Rng rng(seed);
