@@ -24,8 +24,8 @@ void for_each_grid_piece(const PiecewiseLinear& f, std::span<const double> x, Li
   if (!pieces.empty()) cursor = std::lower_bound(cursor, x.end(), pieces[0].from);
   for (std::size_t j = 0; j < pieces.size(); ++j) {
     const LinearPiece& p = pieces[j];
-    const auto stop = j + 1 < pieces.size() ? std::lower_bound(cursor, x.end(), pieces[j + 1].from)
-                                            : x.end();
+    const auto stop =
+        j + 1 < pieces.size() ? std::lower_bound(cursor, x.end(), pieces[j + 1].from) : x.end();
     auto inside = cursor;
     while (inside != stop && *inside == p.from) {
       if (p.at != 0.0) point(static_cast<int>(inside - begin), p.at);

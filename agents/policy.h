@@ -18,10 +18,10 @@ namespace agora {
 struct PolicyContext {
   const RoleSpec* role = nullptr;
   int role_index = 0;
-  std::vector<int> agents;     // rows of the role's pool this policy acts for
-  std::int64_t horizon = 1;    // steps in the episode
-  std::uint64_t seed = 0;      // this policy's own stream (already derived for it)
-  std::string path;            // JSON path of this agent group in the config, for errors
+  std::vector<int> agents;   // rows of the role's pool this policy acts for
+  std::int64_t horizon = 1;  // steps in the episode
+  std::uint64_t seed = 0;    // this policy's own stream (already derived for it)
+  std::string path;          // JSON path of this agent group in the config, for errors
 };
 
 struct Transition {

@@ -33,8 +33,7 @@ double sample_std(std::span<const double> values) {
 double t_quantile(double p, double degrees_of_freedom) {
   AGORA_CHECK(degrees_of_freedom > 0.0);
   AGORA_CHECK(p > 0.0 && p < 1.0);
-  return boost::math::quantile(boost::math::students_t_distribution<double>(degrees_of_freedom),
-                               p);
+  return boost::math::quantile(boost::math::students_t_distribution<double>(degrees_of_freedom), p);
 }
 
 std::optional<Interval> t_interval(double mean, double sd, std::int64_t n, double level) {

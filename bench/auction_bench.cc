@@ -36,8 +36,8 @@ namespace {
 
 constexpr int kBidders = 10;
 using agora::bench::kRepetitions;
-using agora::bench::Measurement;
 using agora::bench::measure;
+using agora::bench::Measurement;
 using agora::bench::median;
 using agora::bench::median_ratio;
 

@@ -110,8 +110,8 @@ int main(int argc, char** argv) {
     }
   }
   const std::vector<double> one_slot = {1.0};
-  const agora::AuctionBatch myerson_batch{values.data(), nullptr, nullptr, kBatch, kBidders,
-                                          one_slot};
+  const agora::AuctionBatch myerson_batch{values.data(), nullptr,  nullptr,
+                                          kBatch,        kBidders, one_slot};
   const auto myerson = agora::make_mechanism("myerson", {{"values", declared}}, "m");
   Measurement myerson_run{"myerson", kBatch, [&] {
                             myerson->run(myerson_batch, out, rng);
@@ -119,7 +119,8 @@ int main(int argc, char** argv) {
                           }};
   Measurement myerson_reference{"myerson reference", kBatch, [&] {
                                   for (int a = 0; a < kBatch; ++a) {
-                                    const double* v = &values[static_cast<std::size_t>(a) * kBidders];
+                                    const double* v =
+                                        &values[static_cast<std::size_t>(a) * kBidders];
                                     int best = -1;
                                     double best_phi = 0.0;
                                     double second_phi = 0.0;
@@ -139,8 +140,8 @@ int main(int argc, char** argv) {
                                   sink = sink + price[0];
                                 }};
 
-  std::vector<Measurement*> all = {&gsp_run, &gsp_reference, &vcg_run, &vcg_reference,
-                                   &myerson_run, &myerson_reference};
+  std::vector<Measurement*> all = {&gsp_run,       &gsp_reference, &vcg_run,
+                                   &vcg_reference, &myerson_run,   &myerson_reference};
   for (int rep = 0; rep < kRepetitions; ++rep) {
     for (Measurement* m : all) measure(*m, slice);
   }

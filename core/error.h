@@ -31,23 +31,22 @@ class InvariantError : public std::logic_error {
 
 }  // namespace agora
 
-#define AGORA_CHECK(condition)                                      \
-  do {                                                              \
-    if (!(condition)) {                                             \
-      ::agora::fail_check(#condition, __FILE__, __LINE__, "");      \
-    }                                                               \
+#define AGORA_CHECK(condition)                                 \
+  do {                                                         \
+    if (!(condition)) {                                        \
+      ::agora::fail_check(#condition, __FILE__, __LINE__, ""); \
+    }                                                          \
   } while (false)
 
-#define AGORA_CHECK_OP(a, op, b)                                                  \
-  do {                                                                            \
-    const auto& agora_check_a = (a);                                              \
-    const auto& agora_check_b = (b);                                              \
-    if (!(agora_check_a op agora_check_b)) {                                      \
-      std::ostringstream agora_check_detail;                                      \
-      agora_check_detail << agora_check_a << " vs " << agora_check_b;             \
-      ::agora::fail_check(#a " " #op " " #b, __FILE__, __LINE__,                  \
-                          agora_check_detail.str());                              \
-    }                                                                             \
+#define AGORA_CHECK_OP(a, op, b)                                                            \
+  do {                                                                                      \
+    const auto& agora_check_a = (a);                                                        \
+    const auto& agora_check_b = (b);                                                        \
+    if (!(agora_check_a op agora_check_b)) {                                                \
+      std::ostringstream agora_check_detail;                                                \
+      agora_check_detail << agora_check_a << " vs " << agora_check_b;                       \
+      ::agora::fail_check(#a " " #op " " #b, __FILE__, __LINE__, agora_check_detail.str()); \
+    }                                                                                       \
   } while (false)
 
 #define AGORA_CHECK_EQ(a, b) AGORA_CHECK_OP(a, ==, b)

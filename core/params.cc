@@ -10,13 +10,20 @@ namespace agora {
 
 const char* param_type_name(ParamType type) {
   switch (type) {
-    case ParamType::kBool: return "bool";
-    case ParamType::kInt: return "int";
-    case ParamType::kDouble: return "number";
-    case ParamType::kString: return "string";
-    case ParamType::kDoubleList: return "list of numbers";
-    case ParamType::kObject: return "object";
-    case ParamType::kCustom: return "custom";
+    case ParamType::kBool:
+      return "bool";
+    case ParamType::kInt:
+      return "int";
+    case ParamType::kDouble:
+      return "number";
+    case ParamType::kString:
+      return "string";
+    case ParamType::kDoubleList:
+      return "list of numbers";
+    case ParamType::kObject:
+      return "object";
+    case ParamType::kCustom:
+      return "custom";
   }
   return "?";
 }
@@ -128,14 +135,15 @@ std::string format_number(double x) {
 }
 
 void check_range(double x, const ParamSpec& spec, const std::string& path) {
-  if (!std::isfinite(x)) throw ConfigError(path, "must be a finite number, got " + format_number(x));
+  if (!std::isfinite(x))
+    throw ConfigError(path, "must be a finite number, got " + format_number(x));
   if (spec.min && x < *spec.min) {
-    throw ConfigError(path, "must be at least " + format_number(*spec.min) + ", got " +
-                                format_number(x));
+    throw ConfigError(path,
+                      "must be at least " + format_number(*spec.min) + ", got " + format_number(x));
   }
   if (spec.max && x > *spec.max) {
-    throw ConfigError(path, "must be at most " + format_number(*spec.max) + ", got " +
-                                format_number(x));
+    throw ConfigError(path,
+                      "must be at most " + format_number(*spec.max) + ", got " + format_number(x));
   }
 }
 
@@ -263,16 +271,15 @@ Json validate_params(const Json& given, const ParamSpecs& specs, const std::stri
 Json describe_params(const ParamSpecs& specs) {
   Json out = Json::array();
   for (const auto& spec : specs) {
-    Json entry = {{"name", spec.name},
-                  {"type", spec.type == ParamType::kCustom ? spec.type_doc
-                                                           : param_type_name(spec.type)},
-                  {"doc", spec.doc}};
+    Json entry = {
+        {"name", spec.name},
+        {"type", spec.type == ParamType::kCustom ? spec.type_doc : param_type_name(spec.type)},
+        {"doc", spec.doc}};
     if (spec.type == ParamType::kObject) {
       entry["fields"] = describe_params(spec.fields);
     } else {
-      entry["default"] = spec.default_value.is_null() && !spec.nullable
-                             ? Json("(required)")
-                             : spec.default_value;
+      entry["default"] =
+          spec.default_value.is_null() && !spec.nullable ? Json("(required)") : spec.default_value;
     }
     if (spec.min || spec.max) {
       auto bound = [&spec](std::optional<double> b, const char* none) {

@@ -33,10 +33,10 @@ struct ParamSpec {
   std::optional<double> max;
   std::vector<std::string> choices;  // kString: allowed values (empty: any)
   std::string doc;
-  std::string type_doc;      // kCustom: how the value looks, for `agora describe`
-  ParamSpecs fields;         // kObject: the nested parameters
-  CustomValidator custom;    // kCustom
-  bool nullable = false;     // null is a valid value ("automatic"), kept as null
+  std::string type_doc;    // kCustom: how the value looks, for `agora describe`
+  ParamSpecs fields;       // kObject: the nested parameters
+  CustomValidator custom;  // kCustom
+  bool nullable = false;   // null is a valid value ("automatic"), kept as null
 
   ParamSpec& range(std::optional<double> lo, std::optional<double> hi) {
     min = lo;

@@ -14,7 +14,7 @@
 namespace agora {
 
 struct UnitInfo {
-  std::string kind;     // "env", "mechanism", "agent"
+  std::string kind;  // "env", "mechanism", "agent"
   std::string name;
   std::string summary;  // one line
   std::string model;    // a paragraph: the model, its assumptions and citations

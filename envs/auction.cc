@@ -33,10 +33,10 @@ std::vector<ValueDistribution> make_distributions(const Json& params, const std:
   std::vector<ValueDistribution> out;
   if (values.is_array()) {
     if (static_cast<int>(values.size()) != n) {
-      throw ConfigError(join_path(path, key),
-                        "lists " + std::to_string(values.size()) + " distributions for " +
-                            std::to_string(n) + " bidders (give one object for all, or one "
-                                                "per bidder)");
+      throw ConfigError(join_path(path, key), "lists " + std::to_string(values.size()) +
+                                                  " distributions for " + std::to_string(n) +
+                                                  " bidders (give one object for all, or one "
+                                                  "per bidder)");
     }
     for (const auto& v : values) out.emplace_back(v);
   } else {
@@ -63,8 +63,9 @@ std::vector<ValueDistribution> make_qualities(const Json& params, const std::str
       const std::string where = params.at("quality").is_array()
                                     ? index_path(join_path(path, "quality"), i)
                                     : join_path(path, "quality");
-      throw ConfigError(where, "qualities must be positive: use a constant > 0, a uniform "
-                               "with low > 0 or a lognormal");
+      throw ConfigError(where,
+                        "qualities must be positive: use a constant > 0, a uniform "
+                        "with low > 0 or a lognormal");
     }
   }
   return all_constant(dists, 1.0) ? std::vector<ValueDistribution>{} : dists;
@@ -174,13 +175,12 @@ std::vector<RoleSpec> AuctionEnv::make_roles(const Json& params, const std::stri
   RoleSpec bidder;
   bidder.name = "bidder";
   bidder.pool_size = n;
-  bidder.observation_space =
-      Space::box(Eigen::Map<Eigen::ArrayXd>(lo.data(), static_cast<Eigen::Index>(lo.size())),
-                 Eigen::Map<Eigen::ArrayXd>(hi.data(), static_cast<Eigen::Index>(hi.size())),
-                 labels);
-  bidder.action_space = Space::box(Eigen::ArrayXd::Zero(1),
-                                   Eigen::ArrayXd::Constant(1, shade ? max_shade : max_bid),
-                                   {shade ? "shade" : "bid"});
+  bidder.observation_space = Space::box(
+      Eigen::Map<Eigen::ArrayXd>(lo.data(), static_cast<Eigen::Index>(lo.size())),
+      Eigen::Map<Eigen::ArrayXd>(hi.data(), static_cast<Eigen::Index>(hi.size())), labels);
+  bidder.action_space =
+      Space::box(Eigen::ArrayXd::Zero(1), Eigen::ArrayXd::Constant(1, shade ? max_shade : max_bid),
+                 {shade ? "shade" : "bid"});
   bidder.feedback = feedback == FeedbackLevel::kFull ? Feedback::kFull : Feedback::kBandit;
   return {bidder};
 }
@@ -320,8 +320,12 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
     }
   }
   draw_round_inputs(rng);
-  const AuctionBatch batch{bids, quality_.size() > 0 ? quality_.data() : nullptr,
-                           additive_.size() > 0 ? additive_.data() : nullptr, rounds_, n_, ctr_};
+  const AuctionBatch batch{bids,
+                           quality_.size() > 0 ? quality_.data() : nullptr,
+                           additive_.size() > 0 ? additive_.data() : nullptr,
+                           rounds_,
+                           n_,
+                           ctr_};
   mechanism_->run(batch, outcome_, rng);
   std::fill(round_top_count_.begin(), round_top_count_.end(), kStale);
 
@@ -529,8 +533,7 @@ Json AuctionEnv::predicted_metrics() const {
   // a common hard reserve; Myerson's auction is second price with the monopoly reserve when
   // its declared distribution is the true one.
   const auto* auction = dynamic_cast<const PositionAuction*>(mechanism_.get());
-  if (auction == nullptr || ctr_.size() != 1 || !quality_dist_.empty() ||
-      !additive_dist_.empty()) {
+  if (auction == nullptr || ctr_.size() != 1 || !quality_dist_.empty() || !additive_dist_.empty()) {
     return Json::object();
   }
   const PositionAuctionConfig& mc = auction->config();
@@ -568,9 +571,10 @@ Json AuctionEnv::predicted_metrics() const {
     } else if (rounds_ == 1) {
       out["efficiency"] = sold;
     }
-    out["note"] = "Bayes-Nash equilibrium (truthful in second price; in first price "
-                  "b(v) = v - integral_r^v (F(x)/F(v))^(n-1) dx, (n-1)/n v on U[0,1] without "
-                  "reserve); revenue equivalence with reserve (Myerson 1981)";
+    out["note"] =
+        "Bayes-Nash equilibrium (truthful in second price; in first price "
+        "b(v) = v - integral_r^v (F(x)/F(v))^(n-1) dx, (n-1)/n v on U[0,1] without "
+        "reserve); revenue equivalence with reserve (Myerson 1981)";
     return out;
   }
   if (d.kind() == ValueDistribution::Kind::kExponential && reserve == 0.0) {
@@ -582,8 +586,9 @@ Json AuctionEnv::predicted_metrics() const {
     out["optimal_welfare"] = c * harmonic / rate;
     out["bidder_utility"] = c / rate;
     out["efficiency"] = 1.0;
-    out["note"] = "Bayes-Nash equilibrium; revenue = E[second-highest value] (revenue "
-                  "equivalence)";
+    out["note"] =
+        "Bayes-Nash equilibrium; revenue = E[second-highest value] (revenue "
+        "equivalence)";
   }
   return out;
 }

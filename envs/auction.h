@@ -30,8 +30,8 @@
 
 #include "envs/env.h"
 #include "envs/env_registry.h"
-#include "mechanisms/value_distribution.h"
 #include "mechanisms/mechanism.h"
+#include "mechanisms/value_distribution.h"
 
 namespace agora {
 

@@ -47,16 +47,16 @@ struct RoleSpec {
 };
 
 struct RoleState {
-  RowBatch observations;    // pool_size x observation dim
-  Eigen::ArrayXd rewards;   // pool_size
-  BoolArray active;         // acts in the next step
-  BoolArray terminated;     // left the env in this step
-  BoolArray truncated;      // cut off by the horizon in this step
+  RowBatch observations;   // pool_size x observation dim
+  Eigen::ArrayXd rewards;  // pool_size
+  BoolArray active;        // acts in the next step
+  BoolArray terminated;    // left the env in this step
+  BoolArray truncated;     // cut off by the horizon in this step
 };
 
 struct StepResult {
   std::vector<RoleState> roles;
-  Eigen::ArrayXd metrics;   // named by Env::metric_names()
+  Eigen::ArrayXd metrics;  // named by Env::metric_names()
   bool episode_over = false;
 };
 

@@ -51,8 +51,9 @@ int list_units() {
       kind = unit.kind;
       std::cout << (kind == "env" ? "envs" : kind + "s") << ":\n";
     }
-    std::cout << "  " << unit.name << std::string(unit.name.size() < 26 ? 26 - unit.name.size() : 1, ' ')
-              << unit.summary << "\n";
+    std::cout << "  " << unit.name
+              << std::string(unit.name.size() < 26 ? 26 - unit.name.size() : 1, ' ') << unit.summary
+              << "\n";
   }
   return 0;
 }
@@ -87,8 +88,8 @@ int validate_config(const std::string& file, const std::vector<std::string>& ove
     return 0;
   }
   std::cout << file << ": ok — " << config.cells.size() << " cell"
-            << (config.cells.size() == 1 ? "" : "s") << " x " << config.seeds.size()
-            << " seed" << (config.seeds.size() == 1 ? "" : "s") << " = "
+            << (config.cells.size() == 1 ? "" : "s") << " x " << config.seeds.size() << " seed"
+            << (config.seeds.size() == 1 ? "" : "s") << " = "
             << config.cells.size() * config.seeds.size() << " runs of " << config.cells[0].horizon
             << " steps\n";
   return 0;
@@ -99,7 +100,8 @@ int run_config(const std::string& file, const std::vector<std::string>& override
   const ExperimentConfig config = load_experiment(file, overrides);
   RunnerOptions options;
   options.out_dir = out;
-  options.threads = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.threads =
+      threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.progress = !quiet && isatty(STDERR_FILENO);
   const ExperimentResult result = run_experiment(config, options);
   std::cout << format_summary_table(result.summary, config.table_metrics);
@@ -107,8 +109,8 @@ int run_config(const std::string& file, const std::vector<std::string>& override
             << "trajectories (HDF5): " << out << "/runs/\n"
             << "effective config: " << out << "/config.json\n";
   if (!result.complete) {
-    std::cerr << "agora: run " << result.summary["status"].get<std::string>()
-              << "; results in " << out << " are incomplete (complete = false)\n";
+    std::cerr << "agora: run " << result.summary["status"].get<std::string>() << "; results in "
+              << out << " are incomplete (complete = false)\n";
     if (result.stop_signal != 0) return 128 + result.stop_signal;
     return 1;
   }
@@ -149,11 +151,7 @@ int run_cli(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
+  } catch (const CLI::Success& e) {  // also --help (CallForHelp derives from Success)
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "agora: error: " << e.what() << " (see agora --help)\n";

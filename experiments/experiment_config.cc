@@ -32,7 +32,8 @@ std::vector<PathToken> parse_path(const std::string& path, const std::string& er
     }
     if (path[i] == '[') {
       const std::size_t close = path.find(']', i);
-      if (close == std::string::npos) throw ConfigError(error_path, "unclosed '[' in path '" + path + "'");
+      if (close == std::string::npos)
+        throw ConfigError(error_path, "unclosed '[' in path '" + path + "'");
       const std::string number = path.substr(i + 1, close - i - 1);
       if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos) {
         throw ConfigError(error_path, "bad index '[" + number + "]' in path '" + path + "'");
@@ -72,9 +73,9 @@ std::string describe_value(const Json& value) {
 Json read_json_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw ConfigError(path, std::string("cannot open config file: ") +
-                                (std::filesystem::exists(path) ? std::strerror(errno)
-                                                               : "no such file"));
+    throw ConfigError(path,
+                      std::string("cannot open config file: ") +
+                          (std::filesystem::exists(path) ? std::strerror(errno) : "no such file"));
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
@@ -166,9 +167,8 @@ void apply_override(Json& config, const std::string& assignment) {
 
 namespace {
 
-const std::vector<std::string> kTopLevelKeys = {"name",  "description", "env",   "mechanism",
-                                                "agents", "horizon",    "seeds", "sweep",
-                                                "output"};
+const std::vector<std::string> kTopLevelKeys = {
+    "name", "description", "env", "mechanism", "agents", "horizon", "seeds", "sweep", "output"};
 
 Json expect_object(const Json& value, const std::string& path) {
   if (!value.is_object()) {
@@ -224,7 +224,8 @@ CellConfig build_cell(const Json& raw, int index, const std::string& label,
   cell.sweep_values = sweep_values;
   reject_unknown_keys(raw, kTopLevelKeys, "");
 
-  if (!raw.contains("horizon")) throw ConfigError("horizon", "missing required key (env steps per run)");
+  if (!raw.contains("horizon"))
+    throw ConfigError("horizon", "missing required key (env steps per run)");
   const ParamSpec horizon_spec =
       param::integer("horizon", nullptr, "env steps per run").range(1, 1.0e12);
   cell.horizon = validate_value(raw["horizon"], horizon_spec, "horizon").get<std::int64_t>();
@@ -233,14 +234,15 @@ CellConfig build_cell(const Json& raw, int index, const std::string& label,
   const Json env = validate_unit_selector(raw["env"], "env");
   cell.env_name = env["name"].get<std::string>();
   const auto& env_entry = EnvRegistry::instance().get(cell.env_name, "env.name");
-  cell.env_params = validate_params(env.value("params", Json::object()), env_entry.info.params,
-                                    "env.params");
+  cell.env_params =
+      validate_params(env.value("params", Json::object()), env_entry.info.params, "env.params");
 
   std::shared_ptr<const Mechanism> mechanism;
   if (raw.contains("mechanism") && !raw["mechanism"].is_null()) {
     const Json mech = validate_unit_selector(raw["mechanism"], "mechanism");
     cell.mechanism_name = mech["name"].get<std::string>();
-    const auto& mech_entry = MechanismRegistry::instance().get(cell.mechanism_name, "mechanism.name");
+    const auto& mech_entry =
+        MechanismRegistry::instance().get(cell.mechanism_name, "mechanism.name");
     cell.mechanism_params = validate_params(mech.value("params", Json::object()),
                                             mech_entry.info.params, "mechanism.params");
     mechanism = mech_entry.factory(cell.mechanism_params);
@@ -284,14 +286,15 @@ CellConfig build_cell(const Json& raw, int index, const std::string& label,
       const Json group = expect_object(groups[g], group_path);
       reject_unknown_keys(group, {"type", "count", "params"}, group_path);
       if (!group.contains("type") || !group["type"].is_string()) {
-        throw ConfigError(join_path(group_path, "type"), "missing or not a string (an agent "
-                                                         "type such as \"truthful\")");
+        throw ConfigError(join_path(group_path, "type"),
+                          "missing or not a string (an agent "
+                          "type such as \"truthful\")");
       }
       if (group.contains("count")) {
         const ParamSpec count_spec =
             param::integer("count", nullptr, "agents in the group").range(1, role.pool_size);
-        assigned += validate_value(group["count"], count_spec, join_path(group_path, "count"))
-                        .get<int>();
+        assigned +=
+            validate_value(group["count"], count_spec, join_path(group_path, "count")).get<int>();
       } else if (missing_count >= 0) {
         throw ConfigError(join_path(group_path, "count"),
                           "missing; only one group of a role may omit its count");
@@ -314,8 +317,8 @@ CellConfig build_cell(const Json& raw, int index, const std::string& label,
       group.role_index = static_cast<int>(r);
       group.group_index = static_cast<int>(g);
       group.type = groups[g]["type"].get<std::string>();
-      group.count = static_cast<int>(g) == missing_count ? remainder
-                                                         : groups[g]["count"].get<int>();
+      group.count =
+          static_cast<int>(g) == missing_count ? remainder : groups[g]["count"].get<int>();
       group.first_agent = first;
       group.path = index_path(role_path, g);
       first += group.count;
@@ -414,9 +417,9 @@ ExperimentConfig validate_experiment(const Json& raw_in, const std::string& defa
       set_at_path(cell_raw, path, value, false, "sweep." + path);
     }
     try {
-      config.cells.push_back(axes.empty() ? base_cell
-                                          : build_cell(cell_raw, static_cast<int>(c),
-                                                       sweep_label(values), values));
+      config.cells.push_back(
+          axes.empty() ? base_cell
+                       : build_cell(cell_raw, static_cast<int>(c), sweep_label(values), values));
     } catch (const ConfigError& e) {
       if (axes.empty()) throw;
       throw ConfigError(std::string(e.what()) + " (in sweep cell " + sweep_label(values) + ")");

@@ -32,19 +32,19 @@ namespace agora {
 struct AgentGroup {
   std::string role;
   int role_index = 0;
-  int group_index = 0;   // position in the role's list in the config
+  int group_index = 0;  // position in the role's list in the config
   std::string type;
-  int first_agent = 0;   // rows [first_agent, first_agent + count) of the role's pool
+  int first_agent = 0;  // rows [first_agent, first_agent + count) of the role's pool
   int count = 0;
-  Json params;           // effective
-  std::string path;      // e.g. "agents.bidder[0]"
+  Json params;       // effective
+  std::string path;  // e.g. "agents.bidder[0]"
 };
 
 struct CellConfig {
   int index = 0;
-  std::string label;      // "mechanism.name=first_price, ..." or "base"
-  Json sweep_values;      // {path: value}
-  Json effective;         // the whole effective config of this cell (no "sweep")
+  std::string label;  // "mechanism.name=first_price, ..." or "base"
+  Json sweep_values;  // {path: value}
+  Json effective;     // the whole effective config of this cell (no "sweep")
   std::string env_name;
   Json env_params;
   std::string mechanism_name;  // empty when none
@@ -56,8 +56,8 @@ struct CellConfig {
 
 struct ExperimentConfig {
   std::string name;
-  std::string source;        // file path
-  Json effective;            // the whole effective config including "sweep"
+  std::string source;  // file path
+  Json effective;      // the whole effective config including "sweep"
   std::vector<CellConfig> cells;
   std::vector<std::uint64_t> seeds;
   std::int64_t stride = 1;
@@ -75,7 +75,8 @@ void set_at_path(Json& config, const std::string& path, const Json& value, bool 
                  const std::string& error_path);
 bool path_exists(const Json& config, const std::string& path);
 
-ExperimentConfig load_experiment(const std::string& file, const std::vector<std::string>& overrides);
+ExperimentConfig load_experiment(const std::string& file,
+                                 const std::vector<std::string>& overrides);
 ExperimentConfig validate_experiment(const Json& raw, const std::string& default_name,
                                      const std::string& source);
 

@@ -84,16 +84,16 @@ void execute(const ExperimentConfig& config, const Job& job, const fs::path& out
                                   {"strategies", simulation.strategies().dump()}});
 }
 
-void draw_progress(std::int64_t done, std::int64_t total, std::size_t runs_done,
-                   std::size_t runs, double seconds) {
+void draw_progress(std::int64_t done, std::int64_t total, std::size_t runs_done, std::size_t runs,
+                   double seconds) {
   const double fraction = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
   const int width = 30;
   const int filled = static_cast<int>(fraction * width);
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(width, ' ');
   const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0.0;
-  std::fprintf(stderr, "\r[%s] %5.1f%%  runs %zu/%zu  %.3g steps/s ", bar.c_str(),
-               100.0 * fraction, runs_done, runs, rate);
+  std::fprintf(stderr, "\r[%s] %5.1f%%  runs %zu/%zu  %.3g steps/s ", bar.c_str(), 100.0 * fraction,
+               runs_done, runs, rate);
   std::fflush(stderr);
 }
 
@@ -117,8 +117,9 @@ void prepare_output_dir(const std::string& dir) {
       }
     }
     if (!empty && !earlier_run) {
-      throw ConfigError("--out", "'" + dir + "' is not empty and is not an earlier Agora run "
-                                 "directory; choose another --out");
+      throw ConfigError("--out", "'" + dir +
+                                     "' is not empty and is not an earlier Agora run "
+                                     "directory; choose another --out");
     }
     if (earlier_run) {
       fs::remove_all(path / "runs", error);
@@ -147,9 +148,9 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const RunnerOpti
   std::vector<Job> jobs;
   for (const auto& cell : config.cells) {
     for (const auto seed : config.seeds) {
-      jobs.push_back({&cell, seed,
-                      "runs/cell" + std::to_string(cell.index) + "_seed" + std::to_string(seed) +
-                          ".h5"});
+      jobs.push_back(
+          {&cell, seed,
+           "runs/cell" + std::to_string(cell.index) + "_seed" + std::to_string(seed) + ".h5"});
     }
   }
   std::vector<JobResult> results(jobs.size());
@@ -165,7 +166,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const RunnerOpti
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
-  struct sigaction old_int {}, old_term {};
+  struct sigaction old_int {
+  }, old_term{};
   sigaction(SIGINT, &action, &old_int);
   sigaction(SIGTERM, &action, &old_term);
 
@@ -229,8 +231,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const RunnerOpti
   if (failed.load()) {
     summary["status"] = "failed: " + first_error;
   } else if (result.stop_signal != 0) {
-    summary["status"] = result.stop_signal == SIGINT ? "interrupted by SIGINT"
-                                                     : "interrupted by SIGTERM";
+    summary["status"] =
+        result.stop_signal == SIGINT ? "interrupted by SIGINT" : "interrupted by SIGTERM";
   } else {
     summary["status"] = all_complete ? "complete" : "incomplete";
   }
@@ -241,8 +243,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const RunnerOpti
     std::vector<Json> run_statistics;
     for (const auto seed : config.seeds) {
       const JobResult& r = results[j];
-      Json run = {{"seed", seed}, {"file", jobs[j].file}, {"complete", r.complete},
-                  {"steps", r.steps}};
+      Json run = {
+          {"seed", seed}, {"file", jobs[j].file}, {"complete", r.complete}, {"steps", r.steps}};
       if (!r.started) run["status"] = "not started";
       if (!r.error.empty()) run["error"] = r.error;
       if (r.statistics.is_object()) {

@@ -10,8 +10,8 @@ namespace agora {
 namespace {
 
 std::int64_t tail_first_step(std::int64_t horizon, double tail_fraction) {
-  const auto tail_steps = static_cast<std::int64_t>(
-      std::ceil(tail_fraction * static_cast<double>(horizon) - 1e-9));
+  const auto tail_steps =
+      static_cast<std::int64_t>(std::ceil(tail_fraction * static_cast<double>(horizon) - 1e-9));
   return horizon - std::clamp<std::int64_t>(tail_steps, 1, horizon) + 1;
 }
 
@@ -28,8 +28,8 @@ RunStatistics::Range::Range(std::int64_t first, std::int64_t last, int max_batch
       m2(Eigen::ArrayXd::Zero(metrics)),
       count(Eigen::Array<std::int64_t, Eigen::Dynamic, 1>::Zero(metrics)),
       batch_sum(Eigen::ArrayXXd::Zero(metrics, batches)),
-      batch_count(Eigen::Array<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>::Zero(metrics,
-                                                                                  batches)),
+      batch_count(
+          Eigen::Array<std::int64_t, Eigen::Dynamic, Eigen::Dynamic>::Zero(metrics, batches)),
       batch_steps(Eigen::Array<std::int64_t, Eigen::Dynamic, 1>::Zero(batches)) {}
 
 void RunStatistics::Range::add(std::int64_t step, const Eigen::ArrayXd& values) {
@@ -55,8 +55,8 @@ std::int64_t RunStatistics::Range::expected_batch_size(int batch) const {
   return start(batch + 1) - start(batch);
 }
 
-void RunStatistics::Range::write_json(std::size_t metric, double level,
-                                      const std::string& prefix, Json& out) const {
+void RunStatistics::Range::write_json(std::size_t metric, double level, const std::string& prefix,
+                                      Json& out) const {
   const auto i = static_cast<Eigen::Index>(metric);
   const std::int64_t n = count(i);
   out[prefix + "mean"] = n > 0 ? number_or_null(mean(i)) : Json(nullptr);

@@ -31,8 +31,8 @@ namespace agora {
 class RunStatistics {
  public:
   // `tail_fraction` in (0, 1]; `level` in (0, 1); `batches` >= 2.
-  RunStatistics(std::vector<std::string> metric_names, std::int64_t horizon,
-                double tail_fraction, double level = 0.95, int batches = 20);
+  RunStatistics(std::vector<std::string> metric_names, std::int64_t horizon, double tail_fraction,
+                double level = 0.95, int batches = 20);
 
   // The metrics of env step `step` (1-based, consecutive, at most the horizon).
   void add(std::int64_t step, const Eigen::ArrayXd& metrics);
@@ -49,8 +49,7 @@ class RunStatistics {
   struct Range {
     Range(std::int64_t first, std::int64_t last, int max_batches, std::size_t metrics);
     void add(std::int64_t step, const Eigen::ArrayXd& values);
-    void write_json(std::size_t metric, double level, const std::string& prefix,
-                    Json& out) const;
+    void write_json(std::size_t metric, double level, const std::string& prefix, Json& out) const;
     std::int64_t expected_batch_size(int batch) const;
 
     std::int64_t first_step;
@@ -59,7 +58,7 @@ class RunStatistics {
     Eigen::ArrayXd mean;
     Eigen::ArrayXd m2;
     Eigen::Array<std::int64_t, Eigen::Dynamic, 1> count;
-    Eigen::ArrayXXd batch_sum;                              // metrics x batches
+    Eigen::ArrayXXd batch_sum;  // metrics x batches
     Eigen::Array<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> batch_count;
     Eigen::Array<std::int64_t, Eigen::Dynamic, 1> batch_steps;  // steps seen, NaN or not
   };

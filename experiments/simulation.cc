@@ -55,8 +55,8 @@ bool Simulation::step() {
     for (const auto& group : groups_) {
       const AgentGroup& g = *group.config;
       if (g.role == role && agent >= g.first_agent && agent < g.first_agent + g.count) {
-        throw ConfigError(g.path, "agent type '" + g.type + "' produced an invalid action: " +
-                                      std::string(e.what()));
+        throw ConfigError(g.path, "agent type '" + g.type +
+                                      "' produced an invalid action: " + std::string(e.what()));
       }
     }
     throw;

@@ -71,8 +71,8 @@ herr_t check(herr_t status, const std::string& what) {
 }
 
 ConfigError write_error(const std::string& path, const Hdf5Failure& failure) {
-  return ConfigError(path, "cannot write trajectory file (" + failure.what + "): " +
-                               failure.reason);
+  return ConfigError(path,
+                     "cannot write trajectory file (" + failure.what + "): " + failure.reason);
 }
 
 void silence_hdf5_errors() {
@@ -103,11 +103,12 @@ void write_strings(hid_t object, const std::string& name, const std::vector<std:
   ScopedId type(check(H5Tcopy(H5T_C_S1), what), H5Tclose);
   check(H5Tset_size(type.get(), H5T_VARIABLE), what);
   check(H5Tset_cset(type.get(), H5T_CSET_UTF8), what);
-  ScopedId attribute(check(H5Acreate2(object, name.c_str(), type.get(), space.get(),
-                                      H5P_DEFAULT, H5P_DEFAULT),
-                           what),
-                     H5Aclose);
-  if (!values.empty() || scalar) check(H5Awrite(attribute.get(), type.get(), pointers.data()), what);
+  ScopedId attribute(
+      check(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+            what),
+      H5Aclose);
+  if (!values.empty() || scalar)
+    check(H5Awrite(attribute.get(), type.get(), pointers.data()), what);
 }
 
 void write_scalar(hid_t object, const std::string& name, hid_t file_type, hid_t memory_type,
@@ -119,10 +120,10 @@ void write_scalar(hid_t object, const std::string& name, hid_t file_type, hid_t 
     return;
   }
   ScopedId space(check(H5Screate(H5S_SCALAR), what), H5Sclose);
-  ScopedId attribute(check(H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT,
-                                      H5P_DEFAULT),
-                           what),
-                     H5Aclose);
+  ScopedId attribute(
+      check(H5Acreate2(object, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+            what),
+      H5Aclose);
   check(H5Awrite(attribute.get(), memory_type, value), what);
 }
 
@@ -159,8 +160,7 @@ void write_json_attribute(hid_t object, const std::string& name, const Json& val
 
 void check_name(const std::string& name, const char* what) {
   if (name.empty() || name == "." || name.find('/') != std::string::npos) {
-    fail_check("valid HDF5 link name", __FILE__, __LINE__,
-               std::string(what) + " '" + name + "'");
+    fail_check("valid HDF5 link name", __FILE__, __LINE__, std::string(what) + " '" + name + "'");
   }
 }
 
@@ -175,8 +175,8 @@ TrajectoryLayout trajectory_layout(const Env& env, std::int64_t stride, int comp
   TrajectoryLayout layout;
   layout.metric_names = env.metric_names();
   for (const RoleSpec& role : env.roles()) {
-    layout.roles.push_back({role.name, role.pool_size, role.action_space.dim(),
-                            role.action_space.labels()});
+    layout.roles.push_back(
+        {role.name, role.pool_size, role.action_space.dim(), role.action_space.labels()});
   }
   layout.stride = stride;
   layout.horizon = env.horizon();
@@ -268,9 +268,9 @@ void TrajectoryWriter::create_datasets(const TrajectoryLayout& layout) {
   ScopedId gcpl(check(H5Pcreate(H5P_GROUP_CREATE), "creating groups"), H5Pclose);
   check(H5Pset_obj_track_times(gcpl.get(), 0), "creating groups");
   const auto make_group = [&](hid_t parent, const std::string& name) {
-    const hid_t group = check(
-        H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
-        "creating group " + name);
+    const hid_t group =
+        check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT),
+              "creating group " + name);
     groups_.push_back(group);
     return group;
   };
@@ -325,9 +325,9 @@ void TrajectoryWriter::add_dataset(Hid group, const std::string& name, Hid file_
   check(H5Pset_chunk(dcpl.get(), rank, chunk.data()), what);
   check(H5Pset_obj_track_times(dcpl.get(), 0), what);
   check(H5Pset_fill_value(dcpl.get(), memory_type, fill), what);
-  check(H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0,
-                           H5D_CHUNK_CACHE_W0_DEFAULT),
-        what);
+  check(
+      H5Pset_chunk_cache(dapl.get(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0, H5D_CHUNK_CACHE_W0_DEFAULT),
+      what);
   if (compression_ > 0) {
     if (check(H5Zfilter_avail(H5Z_FILTER_DEFLATE), what) <= 0) {
       throw Hdf5Failure{what, "this HDF5 library has no deflate filter"};

@@ -64,8 +64,7 @@ class TrajectoryWriter {
   // key of the `attributes` object becomes a root attribute (string -> UTF-8 string, integer
   // -> int64 (uint64 above its range), real -> float64, bool -> uint8, anything else -> its
   // JSON text). Throws ConfigError(path, "cannot create trajectory file: <reason>").
-  TrajectoryWriter(const std::string& path, const TrajectoryLayout& layout,
-                   const Json& attributes);
+  TrajectoryWriter(const std::string& path, const TrajectoryLayout& layout, const Json& attributes);
   // Without finish(): writes what was logged, steps_completed and complete = 0, never throws.
   ~TrajectoryWriter();
   TrajectoryWriter(const TrajectoryWriter&) = delete;
@@ -108,8 +107,7 @@ class TrajectoryWriter {
 
   void create_datasets(const TrajectoryLayout& layout);
   void add_dataset(Hid group, const std::string& name, Hid file_type, Hid memory_type,
-                   std::vector<unsigned long long> row_shape, const void* fill,
-                   const void* buffer);
+                   std::vector<unsigned long long> row_shape, const void* fill, const void* buffer);
   void end_window();
   void write_rows();
   bool close_all();  // false when closing the file failed

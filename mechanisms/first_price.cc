@@ -9,8 +9,7 @@ namespace agora {
 namespace {
 
 std::unique_ptr<Mechanism> make(const Json& params) {
-  return std::make_unique<PositionAuction>(
-      position_auction_config(PriceRule::kFirstPrice, params));
+  return std::make_unique<PositionAuction>(position_auction_config(PriceRule::kFirstPrice, params));
 }
 
 const bool registered = MechanismRegistry::instance().add(

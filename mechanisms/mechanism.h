@@ -103,8 +103,7 @@ class Mechanism {
   // Conveniences over deviation_profile(), computing the others' scores from auction `a`.
   void deviation_profile(const AuctionBatch& batch, int auction, int bidder,
                          DeviationProfile& out) const;
-  DeviationOutcome deviation(const AuctionBatch& batch, int auction, int bidder,
-                             double bid) const;
+  DeviationOutcome deviation(const AuctionBatch& batch, int auction, int bidder, double bid) const;
 };
 
 using MechanismFactory = std::unique_ptr<Mechanism> (*)(const Json& params);

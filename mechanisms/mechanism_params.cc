@@ -5,9 +5,9 @@ namespace agora {
 ParamSpecs position_auction_params(unsigned flags) {
   const auto has = [flags](SharedParams p) { return (flags & static_cast<unsigned>(p)) != 0; };
   ParamSpecs specs;
-  specs.push_back(param::real("reserve", 0.0,
-                              "hard reserve on bids for every bidder; bids equal to it may win")
-                      .range(0.0, std::nullopt));
+  specs.push_back(
+      param::real("reserve", 0.0, "hard reserve on bids for every bidder; bids equal to it may win")
+          .range(0.0, std::nullopt));
   if (has(SharedParams::kReserves)) {
     specs.push_back(param::real_list("reserves", nullptr,
                                      "personalized reserves, one per bidder; bidder i's reserve "

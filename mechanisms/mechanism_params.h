@@ -20,7 +20,7 @@ namespace agora {
 
 enum class SharedParams : unsigned {
   kReserves = 1u << 0,
-  kScore = 1u << 1,    // quality_exponent, additive_weight
+  kScore = 1u << 1,  // quality_exponent, additive_weight
   kPricing = 1u << 2,
   kSoftFloor = 1u << 3,
 };

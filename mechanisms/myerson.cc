@@ -36,8 +36,7 @@ std::unique_ptr<Mechanism> make(const Json& params) {
 }
 
 ParamSpecs params() {
-  ParamSpecs specs =
-      position_auction_params(SharedParams::kReserves | SharedParams::kPricing);
+  ParamSpecs specs = position_auction_params(SharedParams::kReserves | SharedParams::kPricing);
   specs.push_back(param::custom(
       "values", Json{{"distribution", "uniform"}, {"low", 0.0}, {"high", 1.0}},
       "distribution object or list of one per bidder",

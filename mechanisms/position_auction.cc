@@ -68,15 +68,16 @@ double PositionAuction::threshold(int bidder, double other_score, double weight,
 
 template <class Others>
 PositionAuction::Terms PositionAuction::position_terms(int u, double bid, const BidderView& view,
-                                                       double weight,
-                                                       std::span<const double> ctr,
+                                                       double weight, std::span<const double> ctr,
                                                        const Others& others) const {
   const int k = static_cast<int>(ctr.size());
   Terms terms;
   if (config_.rule == PriceRule::kAllPay) terms.slope = 1.0;
   if (u >= k) return terms;
   const bool per_click = config_.pricing == Pricing::kPerClick;
-  const auto quantity = [&](int t) { return t >= k ? 0.0 : (per_click ? ctr[t] * view.quality : 1.0); };
+  const auto quantity = [&](int t) {
+    return t >= k ? 0.0 : (per_click ? ctr[t] * view.quality : 1.0);
+  };
   terms.clicks = ctr[u] * view.quality;
   switch (config_.rule) {
     case PriceRule::kFirstPrice:
@@ -88,8 +89,7 @@ PositionAuction::Terms PositionAuction::position_terms(int u, double bid, const 
         terms.slope = quantity(u);
         break;
       }
-      const double price =
-          std::min(bid, threshold(view.bidder, others(u), weight, view.additive));
+      const double price = std::min(bid, threshold(view.bidder, others(u), weight, view.additive));
       terms.intercept = std::max(price, floor) * quantity(u);
       break;
     }
@@ -169,21 +169,21 @@ void PositionAuction::run_batch(const AuctionBatch& batch, AuctionOutcome& out, 
         if (soft_floor > 0.0 && bid < soft_floor) {
           unit_price = bid;
         } else {
-          const double theta = kSimple ? std::max(reserve, next)
-                                       : threshold(w, next, quality_weight(q),
-                                                   additive ? additive[w] : 0.0);
+          const double theta =
+              kSimple ? std::max(reserve, next)
+                      : threshold(w, next, quality_weight(q), additive ? additive[w] : 0.0);
           unit_price = std::max(std::min(bid, theta), soft_floor);
         }
         pay = unit_price * units;
       } else {  // kVcg: Σ_{t>=s} (u_t − u_{t+1}) θ(O_t)
         for (int t = s; t < k; ++t) {
-          const double step = per_click ? (ctr[t] - (t + 1 < k ? ctr[t + 1] : 0.0)) * q
-                                        : (t + 1 < k ? 0.0 : 1.0);
+          const double step =
+              per_click ? (ctr[t] - (t + 1 < k ? ctr[t + 1] : 0.0)) * q : (t + 1 < k ? 0.0 : 1.0);
           if (step == 0.0) continue;
           const double other = below(t);
-          const double theta = kSimple ? std::max(reserve, other)
-                                       : threshold(w, other, quality_weight(q),
-                                                   additive ? additive[w] : 0.0);
+          const double theta =
+              kSimple ? std::max(reserve, other)
+                      : threshold(w, other, quality_weight(q), additive ? additive[w] : 0.0);
           pay += step * std::min(bid, theta);
         }
         unit_price = units > 0.0 ? pay / units : 0.0;
@@ -216,10 +216,18 @@ void PositionAuction::run(const AuctionBatch& batch, AuctionOutcome& out, Rng& r
     }
   };
   switch (config_.rule) {
-    case PriceRule::kFirstPrice: dispatch.template operator()<PriceRule::kFirstPrice>(); break;
-    case PriceRule::kSecondPrice: dispatch.template operator()<PriceRule::kSecondPrice>(); break;
-    case PriceRule::kVcg: dispatch.template operator()<PriceRule::kVcg>(); break;
-    case PriceRule::kAllPay: dispatch.template operator()<PriceRule::kAllPay>(); break;
+    case PriceRule::kFirstPrice:
+      dispatch.template operator()<PriceRule::kFirstPrice>();
+      break;
+    case PriceRule::kSecondPrice:
+      dispatch.template operator()<PriceRule::kSecondPrice>();
+      break;
+    case PriceRule::kVcg:
+      dispatch.template operator()<PriceRule::kVcg>();
+      break;
+    case PriceRule::kAllPay:
+      dispatch.template operator()<PriceRule::kAllPay>();
+      break;
   }
 }
 
@@ -256,16 +264,15 @@ PositionAuction::Terms PositionAuction::expected_terms(std::span<const double> o
   return total;
 }
 
-bool PositionAuction::one_slot_profile(std::span<const double> others_desc,
-                                       const BidderView& view, std::span<const double> ctr,
-                                       DeviationProfile& out) const {
+bool PositionAuction::one_slot_profile(std::span<const double> others_desc, const BidderView& view,
+                                       std::span<const double> ctr, DeviationProfile& out) const {
   if (ctr.size() != 1 || others_desc.size() > 1) return false;
   if (config_.rule == PriceRule::kSecondPrice && config_.soft_floor > 0.0) return false;
   const double weight = quality_weight(view.quality);
   const double entry = entry_bid(view.bidder, weight, view.additive);
   const bool rival = !others_desc.empty();
-  const double tie = rival ? bid_for_score(view.bidder, others_desc[0], weight, view.additive)
-                           : -kInf;
+  const double tie =
+      rival ? bid_for_score(view.bidder, others_desc[0], weight, view.additive) : -kInf;
   // The tie bid must score exactly the rival's score; when rounding says otherwise, the general
   // path decides the tie the way run() does.
   if (rival && raw_score(view.bidder, tie, weight, view.additive) != others_desc[0]) return false;
@@ -275,9 +282,15 @@ bool PositionAuction::one_slot_profile(std::span<const double> others_desc,
   // Payment when winning at bid b: intercept + slope b; losing pays `lose_slope` b (all-pay).
   double win_intercept = 0.0, win_slope = 0.0, lose_slope = 0.0;
   switch (config_.rule) {
-    case PriceRule::kFirstPrice: win_slope = units; break;
-    case PriceRule::kAllPay: win_slope = lose_slope = 1.0; break;
-    default: win_intercept = theta * units; break;
+    case PriceRule::kFirstPrice:
+      win_slope = units;
+      break;
+    case PriceRule::kAllPay:
+      win_slope = lose_slope = 1.0;
+      break;
+    default:
+      win_intercept = theta * units;
+      break;
   }
   const auto win_pay = [&](double b) { return win_intercept + win_slope * b; };
   if (entry > 0.0) {
@@ -291,8 +304,7 @@ bool PositionAuction::one_slot_profile(std::span<const double> others_desc,
   }
   if (entry == tie) {
     out.clicks.push(entry, 0.5 * clicks, clicks, 0.0);
-    out.payment.push(entry, 0.5 * (win_pay(entry) + lose_slope * entry), win_intercept,
-                     win_slope);
+    out.payment.push(entry, 0.5 * (win_pay(entry) + lose_slope * entry), win_intercept, win_slope);
     return true;
   }
   out.clicks.push(entry, 0.0, 0.0, 0.0);
@@ -302,9 +314,8 @@ bool PositionAuction::one_slot_profile(std::span<const double> others_desc,
   return true;
 }
 
-void PositionAuction::deviation_profile(std::span<const double> others_desc,
-                                        const BidderView& view, std::span<const double> ctr,
-                                        DeviationProfile& out) const {
+void PositionAuction::deviation_profile(std::span<const double> others_desc, const BidderView& view,
+                                        std::span<const double> ctr, DeviationProfile& out) const {
   out.clicks.clear();
   out.payment.clear();
   if (one_slot_profile(others_desc, view, ctr, out)) return;

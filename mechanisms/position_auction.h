@@ -49,12 +49,12 @@ enum class Pricing { kPerClick, kPerImpression };
 struct PositionAuctionConfig {
   PriceRule rule = PriceRule::kSecondPrice;
   Pricing pricing = Pricing::kPerClick;
-  double quality_exponent = 1.0;   // α
-  double additive_weight = 0.0;    // w
-  double reserve = 0.0;            // hard reserve on bids for every bidder
+  double quality_exponent = 1.0;  // α
+  double additive_weight = 0.0;   // w
+  double reserve = 0.0;           // hard reserve on bids for every bidder
   double score_reserve = -std::numeric_limits<double>::infinity();  // on scores; -inf = none
-  std::vector<double> reserves;    // per-bidder reserves; empty = none
-  double soft_floor = 0.0;         // second price only; 0 = none
+  std::vector<double> reserves;  // per-bidder reserves; empty = none
+  double soft_floor = 0.0;       // second price only; 0 = none
   // Myerson: declared value distributions, one for all bidders or one per bidder; empty for the
   // standard rules.
   std::vector<ValueDistribution> declared_values;
@@ -130,15 +130,15 @@ class PositionAuction final : public Mechanism {
   bool one_slot_profile(std::span<const double> others_desc, const BidderView& view,
                         std::span<const double> ctr, DeviationProfile& out) const;
   // Expected terms at `bid` against others_desc, averaging over tied positions.
-  Terms expected_terms(std::span<const double> others_desc, const BidderView& view,
-                       double weight, std::span<const double> ctr, double bid) const;
+  Terms expected_terms(std::span<const double> others_desc, const BidderView& view, double weight,
+                       std::span<const double> ctr, double bid) const;
 
   const PositionAuctionConfig config_;
   const bool myerson_;
   const bool alpha_is_zero_;
   const bool alpha_is_one_;
   double base_reserve_ = 0.0;
-  double simple_reserve_ = 0.0;  // the least eligible bid when scores are bids
+  double simple_reserve_ = 0.0;             // the least eligible bid when scores are bids
   std::vector<double> effective_reserves_;  // per bidder when reserves or distributions differ
 };
 

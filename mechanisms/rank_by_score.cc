@@ -27,8 +27,7 @@ int rank_with_random_ties(const double* scores, int n, int m, std::span<int> ran
 
 }  // namespace
 
-int rank_by_score_general(const double* scores, int n, int k, std::span<int> ranked,
-                          Rng& rng) {
+int rank_by_score_general(const double* scores, int n, int k, std::span<int> ranked, Rng& rng) {
   const int m = std::min(k + 1, n);
   AGORA_CHECK_GE(static_cast<int>(ranked.size()), m);
   if (m == 0) return 0;

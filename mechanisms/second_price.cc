@@ -35,8 +35,8 @@ const bool registered_second_price = MechanismRegistry::instance().add(
     &make);
 
 const bool registered_gsp = MechanismRegistry::instance().add(
-    {"mechanism", "gsp", "Generalized second price position auction with score ranking.",
-     kModel, params()},
+    {"mechanism", "gsp", "Generalized second price position auction with score ranking.", kModel,
+     params()},
     &make);
 
 }  // namespace

@@ -50,14 +50,16 @@ Json ValueDistribution::validate_regular(const Json& config, const std::string& 
   Json out = validate(config, path);
   const std::string kind = out.at("distribution").get<std::string>();
   if (kind == "constant" || (kind == "uniform" && out["low"] == out["high"])) {
-    throw ConfigError(path, "a constant value has no density and no virtual value; Myerson "
-                            "needs a regular distribution (uniform with low < high, "
-                            "exponential, or lognormal with sigma <= 1.5176)");
+    throw ConfigError(path,
+                      "a constant value has no density and no virtual value; Myerson "
+                      "needs a regular distribution (uniform with low < high, "
+                      "exponential, or lognormal with sigma <= 1.5176)");
   }
   if (kind == "lognormal" && out["sigma"].get<double>() > kMaxRegularLognormalSigma) {
     throw ConfigError(join_path(path, "sigma"),
                       "a lognormal is regular (increasing virtual value) only for sigma <= "
-                      "1.5176, got " + out["sigma"].dump());
+                      "1.5176, got " +
+                          out["sigma"].dump());
   }
   return out;
 }
@@ -87,23 +89,23 @@ double ValueDistribution::lognormal_inverse_virtual_value(double y) const {
 
 Json ValueDistribution::validate(const Json& config, const std::string& path) {
   if (!config.is_object()) {
-    throw ConfigError(path, "expected a distribution object such as {\"distribution\": "
-                            "\"uniform\", \"low\": 0, \"high\": 1}, got " +
-                                json_type_name(config));
+    throw ConfigError(path,
+                      "expected a distribution object such as {\"distribution\": "
+                      "\"uniform\", \"low\": 0, \"high\": 1}, got " +
+                          json_type_name(config));
   }
   Json with_kind = config;
   if (!with_kind.contains("distribution")) with_kind["distribution"] = "uniform";
-  const ParamSpec kind_spec = param::text("distribution", "uniform",
-                                          {"uniform", "exponential", "lognormal", "constant"},
-                                          "value distribution");
+  const ParamSpec kind_spec =
+      param::text("distribution", "uniform", {"uniform", "exponential", "lognormal", "constant"},
+                  "value distribution");
   const std::string kind =
       validate_value(with_kind["distribution"], kind_spec, join_path(path, "distribution"))
           .get<std::string>();
   Json out = validate_params(with_kind, specs_for(kind), path);
   if (kind == "uniform" && out["low"].get<double>() > out["high"].get<double>()) {
-    throw ConfigError(join_path(path, "high"), "must be at least low (" +
-                                                   out["low"].dump() + "), got " +
-                                                   out["high"].dump());
+    throw ConfigError(join_path(path, "high"), "must be at least low (" + out["low"].dump() +
+                                                   "), got " + out["high"].dump());
   }
   return out;
 }
@@ -142,29 +144,39 @@ double ValueDistribution::lower() const {
 
 double ValueDistribution::upper() const {
   switch (kind_) {
-    case Kind::kUniform: return b_;
-    case Kind::kConstant: return a_;
-    default: return std::numeric_limits<double>::infinity();
+    case Kind::kUniform:
+      return b_;
+    case Kind::kConstant:
+      return a_;
+    default:
+      return std::numeric_limits<double>::infinity();
   }
 }
 
 double ValueDistribution::mean() const {
   switch (kind_) {
-    case Kind::kUniform: return 0.5 * (a_ + b_);
-    case Kind::kExponential: return 1.0 / a_;
-    case Kind::kLognormal: return std::exp(a_ + 0.5 * b_ * b_);
-    case Kind::kConstant: return a_;
+    case Kind::kUniform:
+      return 0.5 * (a_ + b_);
+    case Kind::kExponential:
+      return 1.0 / a_;
+    case Kind::kLognormal:
+      return std::exp(a_ + 0.5 * b_ * b_);
+    case Kind::kConstant:
+      return a_;
   }
   return a_;
 }
 
 double ValueDistribution::quantile(double p) const {
   switch (kind_) {
-    case Kind::kUniform: return a_ + p * (b_ - a_);
-    case Kind::kExponential: return -std::log1p(-p) / a_;
+    case Kind::kUniform:
+      return a_ + p * (b_ - a_);
+    case Kind::kExponential:
+      return -std::log1p(-p) / a_;
     case Kind::kLognormal:
       return boost::math::quantile(boost::math::lognormal_distribution<double>(a_, b_), p);
-    case Kind::kConstant: return a_;
+    case Kind::kConstant:
+      return a_;
   }
   return a_;
 }

@@ -14,9 +14,9 @@
 // Constant distributions have no density and are not regular.
 #pragma once
 
+#include <algorithm>
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
-#include <algorithm>
 #include <boost/random/uniform_real_distribution.hpp>
 #include <string>
 
@@ -36,10 +36,14 @@ class ValueDistribution {
 
   double draw(Rng& rng) const {
     switch (kind_) {
-      case Kind::kUniform: return uniform_(rng);
-      case Kind::kExponential: return exponential_(rng);
-      case Kind::kLognormal: return lognormal_(rng);
-      case Kind::kConstant: return a_;
+      case Kind::kUniform:
+        return uniform_(rng);
+      case Kind::kExponential:
+        return exponential_(rng);
+      case Kind::kLognormal:
+        return lognormal_(rng);
+      case Kind::kConstant:
+        return a_;
     }
     return a_;
   }
@@ -77,17 +81,23 @@ class ValueDistribution {
   // Requires a regular distribution (validate_regular).
   double virtual_value(double v) const {
     switch (kind_) {
-      case Kind::kUniform: return 2.0 * v - b_;
-      case Kind::kExponential: return v - 1.0 / a_;
-      default: return lognormal_virtual_value(v);
+      case Kind::kUniform:
+        return 2.0 * v - b_;
+      case Kind::kExponential:
+        return v - 1.0 / a_;
+      default:
+        return lognormal_virtual_value(v);
     }
   }
   // The least v with φ(v) >= y (φ is continuous and increasing from −∞ or φ(0) upwards).
   double inverse_virtual_value(double y) const {
     switch (kind_) {
-      case Kind::kUniform: return std::max(0.0, 0.5 * (y + b_));
-      case Kind::kExponential: return std::max(0.0, y + 1.0 / a_);
-      default: return lognormal_inverse_virtual_value(y);
+      case Kind::kUniform:
+        return std::max(0.0, 0.5 * (y + b_));
+      case Kind::kExponential:
+        return std::max(0.0, y + 1.0 / a_);
+      default:
+        return lognormal_inverse_virtual_value(y);
     }
   }
   // The least type that is served: φ^{-1}(0), or the bottom of the support when φ is positive

@@ -1,7 +1,8 @@
+#include "core/params.h"
+
 #include <doctest/doctest.h>
 
 #include "core/error.h"
-#include "core/params.h"
 
 using agora::ConfigError;
 using agora::Json;
@@ -30,10 +31,9 @@ TEST_CASE("validate_params fills defaults and rejects unknown keys with a sugges
 TEST_CASE("string choices and required keys") {
   agora::ParamSpecs specs = {param::text("feedback", "own", {"own", "full"}, "feedback"),
                              param::real("rate", nullptr, "a required rate")};
-  CHECK_THROWS_WITH_AS(agora::validate_params(Json::parse(R"({"feedback": "ful", "rate": 1})"),
-                                              specs, "x"),
-                       "x.feedback: 'ful' is not one of: own, full; did you mean 'full'?",
-                       ConfigError);
+  CHECK_THROWS_WITH_AS(
+      agora::validate_params(Json::parse(R"({"feedback": "ful", "rate": 1})"), specs, "x"),
+      "x.feedback: 'ful' is not one of: own, full; did you mean 'full'?", ConfigError);
   CHECK_THROWS_WITH_AS(agora::validate_params(Json::object(), specs, "x"),
                        "x.rate: missing required key (a required rate)", ConfigError);
 }

@@ -49,15 +49,15 @@ TEST_CASE("auction passes the conformance harness under every mechanism") {
                       {"distribution": "exponential", "rate": 2},
                       {"distribution": "lognormal", "mu": -0.5, "sigma": 0.5}]})"},
       {"vcg, more slots than bidders", R"({"n_bidders": 2, "ctr": [0.5, 0.3, 0.1],
-          "feedback": "full", "report_regret": true})", "vcg", "{}"},
+          "feedback": "full", "report_regret": true})",
+       "vcg", "{}"},
   };
   for (const Setup& setup : setups) {
     INFO(std::string(setup.name));
     const Json env = Json::parse(setup.env);
     const Json mechanism_params = Json::parse(setup.mechanism_params);
     const std::string mechanism = setup.mechanism;
-    check_env_conformance(
-        [=] { return make_auction_with(env, mechanism, mechanism_params); });
+    check_env_conformance([=] { return make_auction_with(env, mechanism, mechanism_params); });
   }
 }
 
@@ -152,22 +152,22 @@ TEST_CASE("ex_post_regret: zero for truthful bids in VCG and Myerson, positive i
 TEST_CASE("Myerson with iid U[0,1] priors earns 5/12 with two truthful bidders") {
   // Myerson (1981): for iid regular values the optimal auction is second price with reserve
   // φ^{-1}(0) = 1/2; with n = 2, revenue (n-1)/(n+1) - 2n r^(n+1)/(n+1) + r^n = 5/12.
-  const auto env = make_auction_with(
-      {{"n_bidders", 2}, {"bid_mode", "shade"}, {"rounds_per_step", 1000}}, "myerson",
-      Json::object(), 400);
+  const auto env =
+      make_auction_with({{"n_bidders", 2}, {"bid_mode", "shade"}, {"rounds_per_step", 1000}},
+                        "myerson", Json::object(), 400);
   const auto m = play(*env, 11, 400, [](const RowBatch&, RowBatch& a) { a.setConstant(1.0); });
   const Estimate got = estimate(m, metric(*env, "revenue"));
   CHECK(std::fabs(got.mean - 5.0 / 12.0) <= got.tolerance);
   CHECK(env->predicted_metrics().at("revenue").get<double>() == doctest::Approx(5.0 / 12.0));
   // A score reserve with unit quality is a bid reserve: second price with score reserve 1/2
   // predicts the same.
-  const auto scored = make_auction_with({{"n_bidders", 2}}, "second_price",
-                                        {{"score_reserve", 0.5}});
+  const auto scored =
+      make_auction_with({{"n_bidders", 2}}, "second_price", {{"score_reserve", 0.5}});
   CHECK(scored->predicted_metrics().at("revenue").get<double>() == doctest::Approx(5.0 / 12.0));
   // Priors that differ from the true values give no prediction.
-  const auto misspecified = make_auction_with(
-      {{"n_bidders", 2}}, "myerson",
-      {{"values", {{"distribution", "uniform"}, {"low", 0.0}, {"high", 2.0}}}});
+  const auto misspecified =
+      make_auction_with({{"n_bidders", 2}}, "myerson",
+                        {{"values", {{"distribution", "uniform"}, {"low", 0.0}, {"high", 2.0}}}});
   CHECK(misspecified->predicted_metrics().empty());
 }
 

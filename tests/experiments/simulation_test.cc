@@ -1,3 +1,5 @@
+#include "experiments/simulation.h"
+
 #include <doctest/doctest.h>
 
 #include <limits>
@@ -5,7 +7,6 @@
 #include "agents/policy.h"
 #include "core/error.h"
 #include "experiments/experiment_config.h"
-#include "experiments/simulation.h"
 
 namespace {
 
@@ -26,7 +27,8 @@ class NanBidder final : public agora::Policy {
   int steps_ = 0;
 };
 
-std::unique_ptr<agora::Policy> make_nan_bidder(const agora::Json&, const agora::PolicyContext& ctx) {
+std::unique_ptr<agora::Policy> make_nan_bidder(const agora::Json&,
+                                               const agora::PolicyContext& ctx) {
   return std::make_unique<NanBidder>(ctx);
 }
 

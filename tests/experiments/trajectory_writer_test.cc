@@ -30,8 +30,8 @@ namespace {
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 fs::path temp_dir() {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("agora_trajectory_test_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("agora_trajectory_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   return dir;
 }
@@ -74,8 +74,8 @@ class Reader {
     std::vector<T> out(size);
     std::lock_guard<std::mutex> lock(agora::hdf5_mutex());
     const hid_t dataset = H5Dopen2(id_, name.c_str(), H5P_DEFAULT);
-    if (size > 0) REQUIRE(H5Dread(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                  out.data()) >= 0);
+    if (size > 0)
+      REQUIRE(H5Dread(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0);
     H5Dclose(dataset);
     return out;
   }
@@ -92,8 +92,8 @@ class Reader {
   // H5T_class_t of the attribute's type.
   int attribute_class(const std::string& object, const std::string& name) const {
     std::lock_guard<std::mutex> lock(agora::hdf5_mutex());
-    const hid_t attribute = H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT,
-                                            H5P_DEFAULT);
+    const hid_t attribute =
+        H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
     REQUIRE(attribute >= 0);
     const hid_t type = H5Aget_type(attribute);
     const int type_class = H5Tget_class(type);
@@ -119,8 +119,8 @@ class Reader {
 
   std::vector<std::string> strings(const std::string& object, const std::string& name) const {
     std::lock_guard<std::mutex> lock(agora::hdf5_mutex());
-    const hid_t attribute = H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT,
-                                            H5P_DEFAULT);
+    const hid_t attribute =
+        H5Aopen_by_name(id_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
     REQUIRE(attribute >= 0);
     const hid_t space = H5Aget_space(attribute);
     const auto count = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
@@ -289,9 +289,9 @@ TEST_CASE("window means, shapes and attributes with stride 4 over 10 steps") {
   CHECK(file.doubles("/agents/platform/reward") == std::vector<double>{-2.5, -6.5, -9.5});
   const std::vector<double> action = file.doubles("/agents/bidder/action");
   const std::vector<double> expected = {
-      2.5,  -2.5, 13.5, -3.5, 22.5, -2.5,   // steps 1-4; agent 1 acted in 3, 4
-      6.5,  -6.5, 16.5, -6.5, 25.0, -5.0,   // steps 5-8; agent 2 acted in 5 only
-      9.5,  -9.5, 19.5, -9.5, kNaN, kNaN};  // steps 9-10; agent 2 gone
+      2.5, -2.5, 13.5, -3.5, 22.5, -2.5,   // steps 1-4; agent 1 acted in 3, 4
+      6.5, -6.5, 16.5, -6.5, 25.0, -5.0,   // steps 5-8; agent 2 acted in 5 only
+      9.5, -9.5, 19.5, -9.5, kNaN, kNaN};  // steps 9-10; agent 2 gone
   REQUIRE(action.size() == expected.size());
   for (std::size_t k = 0; k < expected.size(); ++k) {
     INFO("element " << k);
@@ -318,8 +318,7 @@ TEST_CASE("stride 1 logs every step; long runs span many chunks") {
   REQUIRE(x.size() == 5000);
   bool all = true;
   for (std::size_t k = 0; k < 5000; ++k) {
-    all = all && steps[k] == static_cast<std::int64_t>(k + 1) &&
-          x[k] == static_cast<double>(k + 1);
+    all = all && steps[k] == static_cast<std::int64_t>(k + 1) && x[k] == static_cast<double>(k + 1);
   }
   CHECK(all);
   CHECK(file.strings("/agents", "roles").empty());
@@ -412,15 +411,14 @@ TEST_CASE("identical runs give byte-identical files, alone or interleaved with o
   const std::string a = file_bytes(dir / "a.h5");
   CHECK(!a.empty());
   CHECK(a == file_bytes(dir / "b.h5"));
-  CHECK(std::system(("cmp -s " + (dir / "a.h5").string() + " " + (dir / "b.h5").string())
-                        .c_str()) == 0);
+  CHECK(std::system(
+            ("cmp -s " + (dir / "a.h5").string() + " " + (dir / "b.h5").string()).c_str()) == 0);
 
   write_ramp(dir / "ramp_alone.h5", 20000, 20000, 0.5, true);
   std::vector<std::thread> threads;
   for (int k = 0; k < 4; ++k) {
     threads.emplace_back([&dir, k] {
-      write_ramp(dir / ("ramp_" + std::to_string(k) + ".h5"), 20000, 20000, k == 0 ? 0.5 : k,
-                 true);
+      write_ramp(dir / ("ramp_" + std::to_string(k) + ".h5"), 20000, 20000, k == 0 ? 0.5 : k, true);
       write_scripted(dir / ("scripted_" + std::to_string(k) + ".h5"), 4, 10, 10, true);
     });
   }
@@ -455,7 +453,8 @@ TEST_CASE("an unwritable path is a ConfigError naming the path and the reason") 
     FAIL("expected a ConfigError");
   } catch (const agora::ConfigError& e) {
     CHECK(e.path() == path);
-    CHECK(std::string(e.what()) == path + ": cannot create trajectory file: No such file or directory");
+    CHECK(std::string(e.what()) ==
+          path + ": cannot create trajectory file: No such file or directory");
   }
 }
 

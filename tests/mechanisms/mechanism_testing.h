@@ -28,8 +28,12 @@ struct Auction {
   std::vector<double> quality;
   std::vector<double> additive;
   AuctionBatch batch() const {
-    return {bids.data(), quality.empty() ? nullptr : quality.data(),
-            additive.empty() ? nullptr : additive.data(), 1, static_cast<int>(bids.size()), ctr};
+    return {bids.data(),
+            quality.empty() ? nullptr : quality.data(),
+            additive.empty() ? nullptr : additive.data(),
+            1,
+            static_cast<int>(bids.size()),
+            ctr};
   }
 };
 
@@ -106,8 +110,8 @@ struct RandomMarket {
 inline RandomMarket random_market(const std::string& name, Rng& rng, bool grid) {
   boost::random::uniform_real_distribution<double> unit(0.0, 1.0);
   const auto pick = [&rng](std::initializer_list<double> choices) {
-    const int j = boost::random::uniform_int_distribution<int>(
-        0, static_cast<int>(choices.size()) - 1)(rng);
+    const int j =
+        boost::random::uniform_int_distribution<int>(0, static_cast<int>(choices.size()) - 1)(rng);
     return *(choices.begin() + j);
   };
   const auto quarter = [&rng](int lo, int hi) {

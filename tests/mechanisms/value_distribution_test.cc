@@ -161,8 +161,7 @@ TEST_CASE("lognormal virtual value matches Boost.Math's cdf and pdf") {
 
 TEST_CASE("inverse_virtual_value inverts virtual_value") {
   const std::vector<Json> configs = {
-      uniform(0, 1), uniform(0.5, 4),
-      {{"distribution", "exponential"}, {"rate", 0.5}},
+      uniform(0, 1),       uniform(0.5, 4),      {{"distribution", "exponential"}, {"rate", 0.5}},
       lognormal(0.0, 1.0), lognormal(-1.0, 0.5), lognormal(2.0, 1.5)};
   for (const Json& config : configs) {
     const ValueDistribution d = make_regular(config);
