@@ -95,6 +95,21 @@ double max_value_bound(const std::vector<ValueDistribution>& dists) {
   return hi;
 }
 
+// Inserts score x (of bidder `index`) into top[0..filled), kept decreasing and at most m long,
+// and returns the new length; `who`, when given, holds the bidders alongside.
+inline int keep_highest(double x, int index, double* top, int* who, int filled, int m) {
+  if (filled == m && x <= top[m - 1]) return filled;
+  int pos = filled < m ? filled++ : m - 1;
+  while (pos > 0 && x > top[pos - 1]) {
+    top[pos] = top[pos - 1];
+    if (who) who[pos] = who[pos - 1];
+    --pos;
+  }
+  top[pos] = x;
+  if (who) who[pos] = index;
+  return filled;
+}
+
 bool all_identical(const std::vector<ValueDistribution>& dists) {
   for (const auto& d : dists) {
     if (!(d == dists.front())) return false;
@@ -199,7 +214,6 @@ AuctionEnv::AuctionEnv(const Json& params, const EnvContext& ctx)
       feedback_(feedback_level(params.at("feedback").get<std::string>())),
       report_regret_(params.at("report_regret").get<bool>()),
       mechanism_(ctx.mechanism),
-      mechanism_name_(ctx.mechanism_name),
       next_values_(n_),
       values_(rounds_, n_),
       bids_(rounds_, n_),
@@ -271,15 +285,7 @@ double AuctionEnv::optimal_welfare(int round) const {
   double* top = top_values_scratch_.data();
   const int m = std::min(k, n_);
   int filled = 0;
-  for (int i = 0; i < n_; ++i) {
-    if (filled == m && v[i] <= top[m - 1]) continue;
-    int pos = filled < m ? filled++ : m - 1;
-    while (pos > 0 && v[i] > top[pos - 1]) {
-      top[pos] = top[pos - 1];
-      --pos;
-    }
-    top[pos] = v[i];
-  }
+  for (int i = 0; i < n_; ++i) filled = keep_highest(v[i], i, top, nullptr, filled, m);
   double total = 0.0;
   for (int s = 0; s < filled; ++s) total += top[s] * ctr_[s];
   return total;
@@ -418,16 +424,7 @@ int AuctionEnv::round_top_scores(int round) const {
   const double* score = outcome_.score.data() + static_cast<std::ptrdiff_t>(round) * n_;
   int filled = 0;
   for (int i = 0; i < n_; ++i) {
-    const double x = score[i];
-    if (x == -kInf || (filled == m && x <= top[m - 1])) continue;
-    int pos = filled < m ? filled++ : m - 1;
-    while (pos > 0 && x > top[pos - 1]) {
-      top[pos] = top[pos - 1];
-      who[pos] = who[pos - 1];
-      --pos;
-    }
-    top[pos] = x;
-    who[pos] = i;
+    if (score[i] > -kInf) filled = keep_highest(score[i], i, top, who, filled, m);
   }
   count = filled;
   for (int j = 1; j < filled; ++j) {
@@ -452,14 +449,9 @@ int AuctionEnv::top_other_scores(int round, int agent, std::span<double> out) co
   const double* score = outcome_.score.data() + static_cast<std::ptrdiff_t>(round) * n_;
   int filled = 0;
   for (int i = 0; i < n_; ++i) {
-    const double x = score[i];
-    if (i == agent || x == -kInf || (filled == m && x <= out[m - 1])) continue;
-    int pos = filled < m ? filled++ : m - 1;
-    while (pos > 0 && x > out[pos - 1]) {
-      out[pos] = out[pos - 1];
-      --pos;
+    if (i != agent && score[i] > -kInf) {
+      filled = keep_highest(score[i], i, out.data(), nullptr, filled, m);
     }
-    out[pos] = x;
   }
   if (filled < m) return filled;
   // A tie is averaged over all the tied bidders: add every other score equal to the last kept.
