@@ -45,7 +45,6 @@ std::unique_ptr<agora::Env> make_auction_env(const agora::Json& params) {
   agora::EnvContext ctx;
   ctx.horizon = std::int64_t{1} << 60;
   ctx.mechanism = agora::make_mechanism("second_price", agora::Json::object(), "mechanism");
-  ctx.mechanism_name = "second_price";
   return agora::make_env("auction", params, ctx);
 }
 

@@ -81,7 +81,6 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   const FeedbackLevel feedback_;
   const bool report_regret_;
   const std::shared_ptr<const Mechanism> mechanism_;
-  const std::string mechanism_name_;
 
   Eigen::ArrayXd next_values_;
   RowBatch values_;    // rounds x bidders, last step

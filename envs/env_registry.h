@@ -14,8 +14,7 @@ namespace agora {
 struct EnvContext {
   std::int64_t horizon = 1;
   std::shared_ptr<const Mechanism> mechanism;  // null when the config names none
-  std::string mechanism_name;
-  std::string path = "env";  // JSON path of the env's config, for errors
+  std::string path = "env";                    // JSON path of the env's config, for errors
 };
 
 struct EnvFactory {

@@ -255,7 +255,6 @@ CellConfig build_cell(const Json& raw, int index, const std::string& label,
   EnvContext env_context;
   env_context.horizon = cell.horizon;
   env_context.mechanism = mechanism;
-  env_context.mechanism_name = cell.mechanism_name;
   const auto probe_env = env_entry.factory.create(cell.env_params, env_context);
   cell.metric_names = probe_env->metric_names();
 

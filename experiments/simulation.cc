@@ -15,7 +15,6 @@ Simulation::Simulation(const CellConfig& cell, std::uint64_t seed) : cell_(cell)
   EnvContext context;
   context.horizon = cell.horizon;
   context.mechanism = mechanism_;
-  context.mechanism_name = cell.mechanism_name;
   env_ = make_env(cell.env_name, cell.env_params, context);
   for (const auto& role : env_->roles()) {
     actions_.push_back(RowBatch::Zero(role.pool_size, role.action_space.dim()));

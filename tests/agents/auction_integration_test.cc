@@ -17,7 +17,6 @@ struct Market {
     EnvContext ctx;
     ctx.horizon = horizon;
     ctx.mechanism = make_mechanism(mechanism, Json::object(), "mechanism");
-    ctx.mechanism_name = mechanism;
     env = make_env("auction", env_params, ctx);
   }
 

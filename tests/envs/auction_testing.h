@@ -23,7 +23,6 @@ inline std::unique_ptr<Env> make_auction_with(const Json& params, const std::str
   EnvContext ctx;
   ctx.horizon = horizon;
   ctx.mechanism = make_mechanism(mechanism, mechanism_params, "mechanism");
-  ctx.mechanism_name = mechanism;
   return make_env("auction", params, ctx);
 }
 
