@@ -512,7 +512,7 @@ void AuctionEnv::counterfactual_rewards(int agent, const RowBatch& candidates,
   AGORA_CHECK_EQ(candidates.cols(), 1);
   AGORA_CHECK_EQ(out.size(), candidates.rows());
   out.setZero();
-  PiecewiseLinear profile;
+  PiecewiseLinear& profile = counterfactual_scratch_;
   for (int r = 0; r < rounds_; ++r) {
     reward_profile(agent, r, profile);
     for (Eigen::Index c = 0; c < candidates.rows(); ++c) out(c) += profile(candidates(c, 0));

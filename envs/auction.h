@@ -99,6 +99,7 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   mutable DeviationProfile profile_scratch_;
   mutable PiecewiseLinear utility_scratch_;
   mutable PiecewiseLinear regret_scratch_;
+  mutable PiecewiseLinear counterfactual_scratch_;
 };
 
 }  // namespace agora
