@@ -4,10 +4,15 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
 #include "agents/policy.h"
+#include "analysis/comparison.h"
+#include "analysis/comparison_format.h"
+#include "analysis/run_directory.h"
 #include "core/error.h"
 #include "envs/env_registry.h"
 #include "experiments/experiment_config.h"
@@ -117,6 +122,88 @@ int run_config(const std::string& file, const std::vector<std::string>& override
   return 0;
 }
 
+struct CompareRequest {
+  std::vector<std::string> directories;
+  std::vector<std::string> metrics;
+  std::string statistic = "tail_mean";
+  std::string baseline;
+  std::string format = "table";
+  std::vector<std::string> write;
+  double level = 0.95;
+  int bootstrap = 0;
+};
+
+int compare_runs(const CompareRequest& request) {
+  std::vector<analysis::RunDirectory> directories;
+  for (const auto& dir : request.directories) {
+    for (auto& loaded : analysis::load_run_directories(dir, request.statistic)) {
+      directories.push_back(std::move(loaded));
+    }
+  }
+  analysis::ComparisonOptions options;
+  options.metrics = request.metrics;
+  options.level = request.level;
+  options.bootstrap = request.bootstrap;
+  options.baseline = request.baseline;
+  const analysis::Comparison comparison =
+      analysis::compare(directories, options, request.statistic);
+  std::string title = directories.front().experiment;
+  for (const auto& dir : directories) {
+    if (dir.experiment != title) title = "comparison";
+  }
+  std::cout << analysis::format_comparison(
+      comparison, analysis::table_format_named(request.format, "--format"), title);
+  for (const auto& file : request.write) {
+    const auto format = analysis::table_format_for_file(file);
+    std::ofstream out(file);
+    out << analysis::format_comparison(comparison, format, title);
+    if (!out) throw ConfigError(file, "cannot write file");
+    std::cout << "wrote " << file << "\n";
+  }
+  return 0;
+}
+
+std::string python_interpreter() {
+  const char* configured = std::getenv("AGORA_PYTHON");
+  if (configured != nullptr && *configured != '\0') return configured;
+  return "/usr/bin/python3";  // Debian's interpreter, which sees python3-matplotlib and h5py
+}
+
+// The directory holding agora_plot.py: $AGORA_PYTHON_DIR, the installed share/agora/python next
+// to the binary's prefix, or the source tree this binary was built from.
+std::string python_scripts_dir() {
+  namespace fs = std::filesystem;
+  const char* configured = std::getenv("AGORA_PYTHON_DIR");
+  if (configured != nullptr && *configured != '\0') return configured;
+  std::error_code error;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "agora" / "python";
+    if (fs::exists(installed / "agora_plot.py")) return installed.string();
+  }
+  return AGORA_PYTHON_SOURCE_DIR;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+int plot_runs(const std::vector<std::string>& args) {
+  const std::string script = python_scripts_dir() + "/agora_plot.py";
+  if (!std::filesystem::exists(script)) {
+    throw ConfigError("plot", "cannot find " + script + " (set AGORA_PYTHON_DIR)");
+  }
+  std::string command = shell_quote(python_interpreter()) + " " + shell_quote(script);
+  for (const auto& arg : args) command += " " + shell_quote(arg);
+  std::cout.flush();
+  const int status = std::system(command.c_str());
+  if (status == -1) throw ConfigError("plot", "cannot start " + python_interpreter());
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 1;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -149,6 +236,36 @@ int run_cli(int argc, char** argv) {
   CLI::App* describe = app.add_subcommand("describe", "parameters of an env, mechanism or agent");
   describe->add_option("name", unit_name, "unit name (see `agora list`)")->required();
 
+  CompareRequest compare_request;
+  CLI::App* compare = app.add_subcommand(
+      "compare", "compare sweep cells or runs: means over seeds with CIs, differences to a baseline");
+  compare->add_option("run_dirs", compare_request.directories,
+                      "run directories (or a folder of them)")
+      ->required();
+  compare->add_option("--metrics", compare_request.metrics,
+                      "metrics to show (default: the config's table_metrics)")
+      ->delimiter(',');
+  compare->add_option("--stat", compare_request.statistic,
+                      "what one run contributes: tail_mean (default) or mean");
+  compare->add_option("--baseline", compare_request.baseline,
+                      "row label or number the differences are taken against (default: first)");
+  compare->add_option("--format", compare_request.format,
+                      "stdout format: table (default), markdown, latex, csv");
+  compare->add_option("--write", compare_request.write,
+                      "also write the table to FILE (.txt, .md, .tex, .csv; repeatable)");
+  compare->add_option("--level", compare_request.level, "confidence level (default 0.95)")
+      ->check(CLI::Range(0.5, 0.9999));
+  compare->add_option("--bootstrap", compare_request.bootstrap,
+                      "percentile-bootstrap intervals with N resamples instead of Student-t")
+      ->check(CLI::Range(100, 1000000));
+
+  std::vector<std::string> plot_args;
+  CLI::App* plot = app.add_subcommand(
+      "plot", "figures from a run directory (PNG and PDF, via analysis/python/agora_plot.py)");
+  plot->allow_extras();
+  plot->prefix_command();
+  plot->set_help_flag();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // also --help (CallForHelp derives from Success)
@@ -163,6 +280,8 @@ int run_cli(int argc, char** argv) {
     if (*validate) return validate_config(config_file, overrides, print);
     if (app.got_subcommand("list")) return list_units();
     if (*describe) return describe_unit(unit_name);
+    if (*compare) return compare_runs(compare_request);
+    if (*plot) return plot_runs(plot->remaining());
   } catch (const ConfigError& e) {
     std::cerr << "agora: error: " << e.what() << "\n";
     return 2;
