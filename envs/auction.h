@@ -41,8 +41,8 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
 
   AuctionEnv(const Json& params, const EnvContext& ctx);
 
-  const CounterfactualFeedback* counterfactuals(int role) const override {
-    return role == 0 && feedback_ == FeedbackLevel::kFull ? this : nullptr;
+  const CounterfactualFeedback* counterfactual_oracle(int role) const override {
+    return role == 0 ? this : nullptr;
   }
   void counterfactual_rewards(int agent, const RowBatch& candidates,
                               Eigen::Ref<Eigen::ArrayXd> out) const override;

@@ -19,7 +19,8 @@
 //   action is rejected with a ConfigError naming the role and agent (exit code 2 in the CLI).
 // - Feedback: a role's spec says whether learners get bandit feedback (own reward only) or
 //   full information, in which case counterfactuals(role) answers "what would agent i have
-//   received had it played each of these actions, all else equal" for the last step.
+//   received had it played each of these actions, all else equal" for the last step. An env
+//   may answer that for bandit-feedback roles too (counterfactual_oracle), for diagnostics only.
 #pragma once
 
 #include <Eigen/Core>
@@ -95,12 +96,28 @@ class Env {
   const StepResult& step(const std::vector<RowBatch>& actions);
   const StepResult& last() const { return result_; }
 
-  // Null when the role gets bandit feedback.
-  virtual const CounterfactualFeedback* counterfactuals(int /*role*/) const { return nullptr; }
+  // What learners of `role` may see: the counterfactual oracle when the role gets full
+  // information, null under bandit feedback.
+  const CounterfactualFeedback* counterfactuals(int role) const {
+    return roles_[static_cast<std::size_t>(role)].feedback == Feedback::kFull
+               ? counterfactual_oracle(role)
+               : nullptr;
+  }
+  // What the env can answer about the last step whatever the role's feedback, for diagnostics
+  // (external regret, exploitability) that experiments compute and learners never see; null
+  // when the env offers no counterfactuals for the role. Must be non-null for full-information
+  // roles.
+  virtual const CounterfactualFeedback* counterfactual_oracle(int /*role*/) const {
+    return nullptr;
+  }
   // What theory predicts for the per-step metrics under this configuration (e.g. at the
   // Bayes-Nash equilibrium), as {"metric": value, ..., "note": "..."}; empty when theory has
   // no closed form for the setting.
   virtual Json predicted_metrics() const { return Json::object(); }
+  // What theory predicts the agents play, e.g. {"bid_function": {"value": [...], "bid": [...],
+  // "note": "..."}} for the symmetric equilibrium bid of an auction; empty when unknown. The
+  // runner stores it with the cell's predicted metrics in summary.json ("theory").
+  virtual Json predicted_strategies() const { return Json::object(); }
 
  protected:
   Env(std::vector<RoleSpec> roles, std::vector<std::string> metric_names, std::int64_t horizon);

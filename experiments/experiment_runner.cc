@@ -258,6 +258,9 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const RunnerOpti
     try {
       Simulation probe(cell, 0);
       theory = probe.env().predicted_metrics();
+      for (const auto& [key, value] : probe.env().predicted_strategies().items()) {
+        theory[key] = value;
+      }
     } catch (const std::exception&) {
       theory = Json::object();
     }

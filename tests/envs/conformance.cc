@@ -274,10 +274,9 @@ void Harness::check_counterfactuals(const Env& env, const StepResult& before, co
   const std::string at = label + " step " + std::to_string(t) + ": ";
   for (std::size_t r = 0; r < env.roles().size(); ++r) {
     const RoleSpec& role = env.roles()[r];
-    const CounterfactualFeedback* cf = env.counterfactuals(static_cast<int>(r));
-    if ((cf != nullptr) != (role.feedback == Feedback::kFull)) {
-      fail(at + "counterfactuals(" + role.name + ") is " + (cf ? "non-null" : "null") +
-           " but the role's feedback is " + (role.feedback == Feedback::kFull ? "full" : "bandit"));
+    const CounterfactualFeedback* cf = env.counterfactual_oracle(static_cast<int>(r));
+    if (cf == nullptr && role.feedback == Feedback::kFull) {
+      fail(at + "counterfactual_oracle(" + role.name + ") is null but the role's feedback is full");
     }
     if (!cf) continue;
     const int count = 1 + options_.counterfactual_candidates;

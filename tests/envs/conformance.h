@@ -23,8 +23,8 @@
 // - No revival: an agent that was active and became inactive is never active again.
 // - Theory: predicted_metrics() is an object of finite numbers keyed by metric names (and
 //   "note").
-// - Feedback: counterfactuals(role) is non-null exactly for roles with Feedback::kFull; when
-//   present, the counterfactual reward of the action actually played equals the realized
+// - Feedback: counterfactual_oracle(role) is non-null for roles with Feedback::kFull (and may
+//   be for others: diagnostics use it); when present, the counterfactual reward of the action actually played equals the realized
 //   reward (within `counterfactual_tolerance`, relative to max(1, |reward|); with continuous
 //   random actions the mechanism has no ties), other candidates give finite rewards, and
 //   asking does not change the env.

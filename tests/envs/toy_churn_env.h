@@ -45,7 +45,7 @@ class ToyChurnEnv final : public Env, public CounterfactualFeedback {
         defect_(defect),
         own_rng_(12345) {}
 
-  const CounterfactualFeedback* counterfactuals(int role) const override {
+  const CounterfactualFeedback* counterfactual_oracle(int role) const override {
     return role == 1 ? this : nullptr;
   }
 
