@@ -124,7 +124,8 @@ std::size_t baseline_row(const std::vector<ComparisonRow>& rows, const std::stri
     if (rows[r].label == baseline) return r;
     labels.push_back(rows[r].label);
   }
-  if (std::all_of(baseline.begin(), baseline.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (baseline.size() <= 9 &&
+      std::all_of(baseline.begin(), baseline.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     const std::size_t r = std::stoul(baseline);
     if (r < rows.size()) return r;
   }
@@ -181,6 +182,7 @@ Comparison compare(const std::vector<RunDirectory>& directories, const Compariso
       cells.push_back(&cell);
     }
   }
+  if (out.rows.empty()) throw ConfigError(directories.front().path, "no cells to compare");
   const std::size_t base = baseline_row(out.rows, options.baseline);
   out.rows[base].is_baseline = true;
 

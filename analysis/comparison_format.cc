@@ -14,6 +14,11 @@ namespace {
 
 constexpr const char* kMissing = "—";
 
+// Rounding noise around zero (1e-17 for an exactly zero regret) prints as 0.
+double snap(double x, double scale) {
+  return std::fabs(x) <= 1e-12 * std::max(1.0, std::fabs(scale)) ? 0.0 : x;
+}
+
 int decimals_for(double half_width) {
   if (!(half_width > 0.0) || !std::isfinite(half_width)) return 4;
   const int d = 1 - static_cast<int>(std::floor(std::log10(half_width)));
@@ -43,9 +48,12 @@ std::string math(const std::string& s, TableFormat format) {
 std::string format_estimate(const Estimate& e, TableFormat format) {
   if (e.n == 0) return format == TableFormat::kLatex ? "---" : kMissing;
   if (!e.ci) return math(significant(e.mean), format) + " (n = 1)";
-  const double half = (e.ci->hi - e.ci->lo) / 2.0;
-  const int d = decimals_for(half);
-  std::string out = math(fixed(e.mean, d) + plus_minus(format) + fixed(half, d), format);
+  const double mean = snap(e.mean, 1.0);
+  const double half = snap((e.ci->hi - e.ci->lo) / 2.0, mean);
+  std::string out = half == 0.0 ? math(significant(mean) + plus_minus(format) + "0", format)
+                                : math(fixed(mean, decimals_for(half)) + plus_minus(format) +
+                                           fixed(half, decimals_for(half)),
+                                       format);
   if (e.missing > 0) out += format == TableFormat::kLatex ? "$^\\dagger$" : " †";
   return out;
 }
@@ -57,11 +65,14 @@ std::string format_difference(const ComparisonEntry& entry, bool baseline, Table
     return latex ? "---" : kMissing;
   }
   const stats::Difference& d = *entry.difference;
-  if (!d.ci) return math(significant(d.estimate, true), format);
-  const double half = (d.ci->hi - d.ci->lo) / 2.0;
+  const double estimate = snap(d.estimate, 1.0);
+  if (!d.ci) return math(significant(estimate, true), format);
+  const double half = snap((d.ci->hi - d.ci->lo) / 2.0, estimate);
   const int digits = decimals_for(half);
   const std::string marker = stats::significance_marker(d.p_value);
-  std::string body = fixed(d.estimate, digits, true) + plus_minus(format) + fixed(half, digits);
+  std::string body = half == 0.0 ? significant(estimate, true) + plus_minus(format) + "0"
+                                 : fixed(estimate, digits, true) + plus_minus(format) +
+                                       fixed(half, digits);
   if (latex) {
     if (!marker.empty()) body += "^{" + marker + "}";
     return "$" + body + "$";

@@ -30,7 +30,8 @@ const Json& member(const Json& object, const char* key, const std::string& where
 }
 
 void add_derived(Json& values) {
-  if (values.contains("optimal_welfare") && values.contains("welfare")) {
+  if (values.contains("optimal_welfare") && values.contains("welfare") &&
+      values["optimal_welfare"].is_number() && values["welfare"].is_number()) {
     const double welfare = values["welfare"].get<double>();
     if (welfare > 0.0) {
       values["price_of_anarchy"] = values["optimal_welfare"].get<double>() / welfare;

@@ -213,7 +213,27 @@ ParamSpecs output_spec() {
                       "fraction of the horizon at the end whose mean is reported as converged "
                       "behaviour")
               .range(1e-9, 1.0),
-          metrics};
+          metrics,
+          param::object(
+              "diagnostics",
+              {param::integer("regret_points", 101,
+                              "grid points of the best fixed action in hindsight for each "
+                              "agent's external regret, logged per agent "
+                              "(/agents/<role>/external_regret); 0: off. Needs an env that "
+                              "answers counterfactuals")
+                   .range(0, 100000),
+               param::integer("exploitability_samples", 1000,
+                              "Monte Carlo steps for the NashConv of the final strategies, "
+                              "estimated after the run; 0: off")
+                   .range(0, 1.0e8),
+               param::integer("exploitability_points", 101,
+                              "grid points of the best response's action")
+                   .range(2, 100000),
+               param::integer("exploitability_buckets", 10,
+                              "value buckets (empirical quantiles) the best response may "
+                              "condition on")
+                   .range(1, 10000)},
+              "diagnostics computed alongside the metrics (docs/analysis.md)")};
 }
 
 CellConfig build_cell(const Json& raw, int index, const std::string& label,
@@ -380,6 +400,18 @@ ExperimentConfig validate_experiment(const Json& raw_in, const std::string& defa
   const Json output = validate_params(raw.value("output", Json::object()), output_spec(), "output");
   config.stride = output["stride"].get<std::int64_t>();
   config.tail_fraction = output["tail_fraction"].get<double>();
+  const Json& diagnostics = output["diagnostics"];
+  config.diagnostics.regret_points = diagnostics["regret_points"].get<int>();
+  if (config.diagnostics.regret_points == 1) {
+    throw ConfigError("output.diagnostics.regret_points", "must be 0 (off) or at least 2, got 1");
+  }
+  config.diagnostics.exploitability_samples = diagnostics["exploitability_samples"].get<int>();
+  if (config.diagnostics.exploitability_samples == 1) {
+    throw ConfigError("output.diagnostics.exploitability_samples",
+                      "must be 0 (off) or at least 2, got 1");
+  }
+  config.diagnostics.exploitability_points = diagnostics["exploitability_points"].get<int>();
+  config.diagnostics.exploitability_buckets = diagnostics["exploitability_buckets"].get<int>();
   if (!output["table_metrics"].is_null()) {
     config.table_metrics = output["table_metrics"].get<std::vector<std::string>>();
   }

@@ -54,6 +54,14 @@ struct CellConfig {
   std::vector<std::string> metric_names;
 };
 
+// Diagnostics computed by the runner alongside the env's metrics (output.diagnostics).
+struct DiagnosticsConfig {
+  int regret_points = 101;           // 0: no external-regret tracking
+  int exploitability_samples = 1000;  // 0: no NashConv estimate at the end of a run
+  int exploitability_points = 101;
+  int exploitability_buckets = 10;
+};
+
 struct ExperimentConfig {
   std::string name;
   std::string source;  // file path
@@ -63,6 +71,7 @@ struct ExperimentConfig {
   std::int64_t stride = 1;
   double tail_fraction = 0.2;
   std::vector<std::string> table_metrics;  // empty: all
+  DiagnosticsConfig diagnostics;
 };
 
 // Reads and parses a JSON file; ConfigError on a missing file or malformed JSON (with line

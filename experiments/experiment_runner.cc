@@ -2,12 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -39,6 +41,7 @@ struct JobResult {
   bool complete = false;
   std::int64_t steps = 0;
   Json statistics;
+  Json diagnostics;
   std::string error;
 };
 
@@ -48,10 +51,32 @@ void write_json(const fs::path& path, const Json& value) {
   if (!out) throw ConfigError(path.string(), "cannot write file");
 }
 
+// Scalar diagnostics of a run for summary.json: the mean and max over agents of the final
+// average external regret, and the NashConv estimate.
+Json run_diagnostics(const Json& regret, const Json& exploitability) {
+  Json out = Json::object();
+  std::vector<double> regrets;
+  for (const auto& [role, entry] : regret.items()) {
+    for (const auto& r : entry["external_regret"]) {
+      if (r.is_number()) regrets.push_back(r.get<double>());
+    }
+  }
+  if (!regrets.empty()) {
+    out["external_regret"] = stats::mean(regrets);
+    out["external_regret_max"] = *std::max_element(regrets.begin(), regrets.end());
+  }
+  if (exploitability.contains("nash_conv")) {
+    out["nash_conv"] = exploitability["nash_conv"];
+    out["nash_conv_se"] = exploitability["nash_conv_se"];
+  }
+  return out;
+}
+
 void execute(const ExperimentConfig& config, const Job& job, const fs::path& out_dir,
              std::atomic<std::int64_t>& progress, JobResult& result) {
   result.started = true;
-  Simulation simulation(*job.cell, job.seed);
+  const DiagnosticsConfig& diagnostics = config.diagnostics;
+  Simulation simulation(*job.cell, job.seed, diagnostics.regret_points);
   Json attributes = {{"schema_version", 1},
                      {"agora_version", AGORA_VERSION},
                      {"experiment", config.name},
@@ -59,8 +84,16 @@ void execute(const ExperimentConfig& config, const Job& job, const fs::path& out
                      {"cell_label", job.cell->label},
                      {"seed", job.seed},
                      {"config", job.cell->effective.dump()}};
-  TrajectoryWriter writer((out_dir / job.file).string(),
-                          trajectory_layout(simulation.env(), config.stride), attributes);
+  TrajectoryLayout layout = trajectory_layout(simulation.env(), config.stride);
+  const RegretTracker* regret = simulation.regret();
+  std::vector<int> tracked_roles;
+  for (std::size_t r = 0; r < layout.roles.size(); ++r) {
+    if (regret != nullptr && regret->tracks(static_cast<int>(r))) {
+      layout.roles[r].series.push_back("external_regret");
+      tracked_roles.push_back(static_cast<int>(r));
+    }
+  }
+  TrajectoryWriter writer((out_dir / job.file).string(), layout, attributes);
   writer.begin(simulation.last());
   RunStatistics statistics(simulation.env().metric_names(), job.cell->horizon,
                            config.tail_fraction);
@@ -69,8 +102,16 @@ void execute(const ExperimentConfig& config, const Job& job, const fs::path& out
   while (running && stop_signal.load(std::memory_order_relaxed) == 0) {
     running = simulation.step();
     const StepResult& step = simulation.last();
-    statistics.add(simulation.steps(), step.metrics);
-    writer.append(simulation.steps(), step, simulation.actions());
+    const std::int64_t t = simulation.steps();
+    statistics.add(t, step.metrics);
+    const bool window_ends = t % config.stride == 0 || !running ||
+                             stop_signal.load(std::memory_order_relaxed) != 0;
+    if (window_ends) {
+      for (const int r : tracked_roles) {
+        writer.record_series(static_cast<std::size_t>(r), 0, regret->average_regret(r));
+      }
+    }
+    writer.append(t, step, simulation.actions());
     if (++pending == 4096) {
       progress += pending;
       pending = 0;
@@ -80,8 +121,26 @@ void execute(const ExperimentConfig& config, const Job& job, const fs::path& out
   result.steps = simulation.steps();
   result.complete = simulation.steps() == job.cell->horizon || simulation.last().episode_over;
   result.statistics = statistics.to_json();
-  writer.finish(result.complete, {{"steps_completed", result.steps},
-                                  {"strategies", simulation.strategies().dump()}});
+  const Json regret_json = regret != nullptr ? regret->to_json() : Json::object();
+  Json exploitability = Json::object();
+  if (result.complete && diagnostics.exploitability_samples > 0) {
+    exploitability = simulation.exploitability({diagnostics.exploitability_samples,
+                                                diagnostics.exploitability_points,
+                                                diagnostics.exploitability_buckets});
+  }
+  result.diagnostics = run_diagnostics(regret_json, exploitability);
+  writer.finish(result.complete,
+                {{"steps_completed", result.steps},
+                 {"strategies", simulation.strategies().dump()},
+                 {"diagnostics", Json{{"external_regret", regret_json},
+                                      {"exploitability", exploitability}}
+                                     .dump()}});
+}
+
+Json summarize_diagnostics(const std::map<std::string, std::vector<double>>& values) {
+  Json out = Json::object();
+  for (const auto& [name, series] : values) out[name] = stats::summarize(series, 0.95, "seed");
+  return out;
 }
 
 void draw_progress(std::int64_t done, std::int64_t total, std::size_t runs_done, std::size_t runs,
@@ -241,6 +300,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const RunnerOpti
   for (const auto& cell : config.cells) {
     Json runs = Json::array();
     std::vector<Json> run_statistics;
+    std::map<std::string, std::vector<double>> diagnostic_values;
     for (const auto seed : config.seeds) {
       const JobResult& r = results[j];
       Json run = {
@@ -251,6 +311,12 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const RunnerOpti
         run["metrics"] = r.statistics;
         run_statistics.push_back(r.statistics);
       }
+      if (r.diagnostics.is_object() && !r.diagnostics.empty()) {
+        run["diagnostics"] = r.diagnostics;
+        for (const auto& [name, value] : r.diagnostics.items()) {
+          if (r.complete) diagnostic_values[name].push_back(value.get<double>());
+        }
+      }
       runs.push_back(run);
       ++j;
     }
@@ -258,9 +324,8 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const RunnerOpti
     try {
       Simulation probe(cell, 0);
       theory = probe.env().predicted_metrics();
-      for (const auto& [key, value] : probe.env().predicted_strategies().items()) {
-        theory[key] = value;
-      }
+      const Json strategies = probe.env().predicted_strategies();
+      for (const auto& [key, value] : strategies.items()) theory[key] = value;
     } catch (const std::exception&) {
       theory = Json::object();
     }
@@ -268,6 +333,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const RunnerOpti
                                 {"label", cell.label},
                                 {"sweep", cell.sweep_values},
                                 {"metrics", stats::aggregate_runs(run_statistics)},
+                                {"diagnostics", summarize_diagnostics(diagnostic_values)},
                                 {"theory", theory},
                                 {"runs", runs}});
   }

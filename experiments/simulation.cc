@@ -8,7 +8,8 @@
 
 namespace agora {
 
-Simulation::Simulation(const CellConfig& cell, std::uint64_t seed) : cell_(cell) {
+Simulation::Simulation(const CellConfig& cell, std::uint64_t seed, int regret_points)
+    : cell_(cell), seed_(seed) {
   if (!cell.mechanism_name.empty()) {
     mechanism_ = make_mechanism(cell.mechanism_name, cell.mechanism_params, "mechanism");
   }
@@ -32,6 +33,7 @@ Simulation::Simulation(const CellConfig& cell, std::uint64_t seed) : cell_(cell)
     groups_.push_back({&group, make_policy(group.type, group.params, policy_context)});
   }
   env_->reset(seed);
+  if (regret_points > 0) regret_.emplace(*env_, regret_points);
 }
 
 bool Simulation::step() {
@@ -39,6 +41,10 @@ bool Simulation::step() {
   if (before.episode_over) return false;
   for (std::size_t r = 0; r < actions_.size(); ++r) {
     observations_before_[r] = before.roles[r].observations;
+  }
+  if (regret_) {
+    active_before_.resize(actions_.size());
+    for (std::size_t r = 0; r < actions_.size(); ++r) active_before_[r] = before.roles[r].active;
   }
   for (auto& group : groups_) {
     const int r = group.config->role_index;
@@ -61,6 +67,7 @@ bool Simulation::step() {
     throw;
   }
   const StepResult& after = env_->last();
+  if (regret_) regret_->observe(*env_, active_before_);
   for (auto& group : groups_) {
     const int r = group.config->role_index;
     const Transition transition{observations_before_[r], actions_[r], after.roles[r],
@@ -68,6 +75,18 @@ bool Simulation::step() {
     group.policy->learn(transition);
   }
   return !after.episode_over;
+}
+
+Json Simulation::exploitability(const ExploitabilityOptions& options) {
+  EnvContext context;
+  context.horizon = cell_.horizon;
+  context.mechanism = mechanism_;
+  const std::unique_ptr<Env> env = make_env(cell_.env_name, cell_.env_params, context);
+  std::vector<PolicyBinding> policies;
+  for (const auto& group : groups_) {
+    policies.push_back({group.policy.get(), group.config->role_index});
+  }
+  return estimate_nash_conv(*env, derive_seed(seed_, "exploitability"), policies, options);
 }
 
 Json Simulation::strategies() const {

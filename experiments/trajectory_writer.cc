@@ -176,7 +176,7 @@ TrajectoryLayout trajectory_layout(const Env& env, std::int64_t stride, int comp
   layout.metric_names = env.metric_names();
   for (const RoleSpec& role : env.roles()) {
     layout.roles.push_back(
-        {role.name, role.pool_size, role.action_space.dim(), role.action_space.labels()});
+        {role.name, role.pool_size, role.action_space.dim(), role.action_space.labels(), {}});
   }
   layout.stride = stride;
   layout.horizon = env.horizon();
@@ -229,6 +229,10 @@ TrajectoryWriter::TrajectoryWriter(const std::string& path, const TrajectoryLayo
     role.reward_rows.assign(rows * pool, kNaN);
     role.action_rows.assign(rows * pool * static_cast<std::size_t>(spec.action_dim), kNaN);
     role.active_rows.assign(rows * pool, 0);
+    role.series_now = Eigen::ArrayXXd::Constant(spec.pool_size,
+                                                static_cast<Eigen::Index>(spec.series.size()), kNaN);
+    role.series_rows.assign(spec.series.size(), std::vector<double>(rows * pool, kNaN));
+    for (const std::string& name : spec.series) check_name(name, "series");
   }
 
   std::lock_guard<std::mutex> lock(hdf5_mutex());
@@ -303,6 +307,10 @@ void TrajectoryWriter::create_datasets(const TrajectoryLayout& layout) {
     }
     add_dataset(group, "active", H5T_STD_U8LE, H5T_NATIVE_UINT8, {pool}, &zero_byte,
                 role.active_rows.data());
+    for (std::size_t k = 0; k < spec.series.size(); ++k) {
+      add_dataset(group, spec.series[k], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {pool}, &kNaN,
+                  role.series_rows[k].data());
+    }
   }
 }
 
@@ -390,6 +398,15 @@ void TrajectoryWriter::append(std::int64_t step, const StepResult& result,
   if (step % stride_ == 0 || step == horizon_) end_window();
 }
 
+void TrajectoryWriter::record_series(std::size_t role, std::size_t series,
+                                     const Eigen::ArrayXd& values) {
+  AGORA_CHECK_LT(role, roles_.size());
+  RoleLog& log = roles_[role];
+  AGORA_CHECK_LT(series, log.series_rows.size());
+  AGORA_CHECK_EQ(values.size(), log.pool_size);
+  log.series_now.col(static_cast<Eigen::Index>(series)) = values;
+}
+
 void TrajectoryWriter::end_window() {
   const auto row = static_cast<std::size_t>(buffered_rows_);
   const auto chunk = static_cast<std::size_t>(chunk_rows_);
@@ -409,6 +426,9 @@ void TrajectoryWriter::end_window() {
       const auto agent = static_cast<Eigen::Index>(i);
       role.reward_rows[row * pool + i] = role.reward_sum(agent) / window;
       role.active_rows[row * pool + i] = role.active(agent) ? 1 : 0;
+      for (std::size_t k = 0; k < role.series_rows.size(); ++k) {
+        role.series_rows[k][row * pool + i] = role.series_now(agent, static_cast<Eigen::Index>(k));
+      }
       const int count = role.action_count(agent);
       for (std::size_t d = 0; d < dim; ++d) {
         role.action_rows[(row * pool + i) * dim + d] =

@@ -9,6 +9,9 @@
 //   /agents/<role>/reward  float64 [rows, pool]              window mean of the reward per step
 //   /agents/<role>/action  float64 [rows, pool, action_dim]  window mean over steps it acted
 //   /agents/<role>/active  uint8   [rows, pool]              active at the end of the window
+//   /agents/<role>/<series> float64 [rows, pool]             a per-agent quantity the caller
+//                                                            tracks (e.g. external_regret), its
+//                                                            value at the end of the window
 //
 // A window is `stride` consecutive steps ending at a multiple of the stride or at the horizon;
 // a run that stops early ends with a partial window. Metric means skip NaN steps; a mean with
@@ -47,6 +50,7 @@ struct TrajectoryLayout {
     int pool_size = 0;
     int action_dim = 0;  // 0: no /action dataset
     std::vector<std::string> action_labels;
+    std::vector<std::string> series;  // per-agent datasets recorded with record_series()
   };
   std::vector<std::string> metric_names;
   std::vector<Role> roles;  // empty: no per-agent arrays
@@ -75,6 +79,9 @@ class TrajectoryWriter {
   // After each env step: `step` is env.steps_taken() (1, 2, ...), `result` what step()
   // returned and `actions` the actions it was given (those of inactive agents are ignored).
   void append(std::int64_t step, const StepResult& result, const std::vector<RowBatch>& actions);
+  // The current value (pool entries) of the layout's series `series` of role `role`: rows take
+  // the last value recorded before their window ends (NaN until one is).
+  void record_series(std::size_t role, std::size_t series, const Eigen::ArrayXd& values);
   // Writes the rows left (a partial window too), steps_completed, `extra_attributes` (as in the
   // constructor; existing keys are replaced), flushes, writes `complete` last and closes.
   // Throws ConfigError(path, "cannot write trajectory file: <reason>") on an I/O error.
@@ -100,6 +107,8 @@ class TrajectoryWriter {
     RowBatch action_sum;
     Eigen::ArrayXi action_count;
     BoolArray active;  // after the last step, i.e. acts in the next one
+    Eigen::ArrayXXd series_now;  // pool x series
+    std::vector<std::vector<double>> series_rows;
     std::vector<double> reward_rows;
     std::vector<double> action_rows;
     std::vector<std::uint8_t> active_rows;

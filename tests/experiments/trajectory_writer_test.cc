@@ -157,7 +157,7 @@ std::string file_bytes(const fs::path& path) {
 TrajectoryLayout scripted_layout(std::int64_t stride, std::int64_t horizon) {
   TrajectoryLayout layout;
   layout.metric_names = {"revenue", "price"};
-  layout.roles = {{"bidder", 3, 2, {"bid", "shade"}}, {"platform", 1, 1, {"reserve"}}};
+  layout.roles = {{"bidder", 3, 2, {"bid", "shade"}, {}}, {"platform", 1, 1, {"reserve"}, {}}};
   layout.stride = stride;
   layout.horizon = horizon;
   return layout;
@@ -335,7 +335,7 @@ TEST_CASE("chunk size is bounded by rows, bytes and the horizon") {
   layout.stride = 3;
   CHECK(TrajectoryWriter((dir / "c2.h5").string(), layout, {}).chunk_rows() == 4);
   layout.horizon = 1000000;
-  layout.roles = {{"user", 100000, 4, {"a", "b", "c", "d"}}};
+  layout.roles = {{"user", 100000, 4, {"a", "b", "c", "d"}, {}}};
   CHECK(TrajectoryWriter((dir / "c3.h5").string(), layout, {}).chunk_rows() == 1);
 }
 
