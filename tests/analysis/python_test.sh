@@ -32,7 +32,8 @@ run() {  # name config --set...
   fi
 }
 run quickstart quickstart.json --set horizon=2000 --set seeds.count=3
-run single quickstart.json --set horizon=500 --set seeds.count=1
+run single quickstart.json --set horizon=500 --set seeds.count=1 \
+  --set output.diagnostics.regret_points=0 --set output.diagnostics.exploitability_samples=0
 run reserve reserve_sweep.json --set horizon=200 --set seeds.count=3
 run bandit bandit_learners.json --set horizon=1000 --set seeds.count=2
 
