@@ -102,5 +102,38 @@ for path in files:
 PY
 fi
 
+# --- compare: tables with CIs over seeds, differences to the baseline, four formats --------
+"$agora" compare "$work/t1" --write "$work/t1.tex" --write "$work/t1.csv" >"$work/cmp.txt" ||
+  fail "compare exit code $?"
+grep -q '±' "$work/cmp.txt" || fail "compare table lacks '±' intervals"
+grep -q '(baseline)' "$work/cmp.txt" || fail "compare table lacks the baseline"
+grep -q 'mechanism=second_price' "$work/cmp.txt" || fail "compare table lacks the second_price row"
+grep -q '\\toprule' "$work/t1.tex" && grep -q '\\bottomrule' "$work/t1.tex" ||
+  fail "LaTeX table is not booktabs"
+[[ $(wc -l <"$work/t1.csv") -eq 3 ]] || fail "CSV should have a header and 2 rows"
+"$agora" compare "$work/t1" --format markdown --metrics revenue,nash_conv,external_regret |
+  grep -q '^| --- |' || fail "compare --format markdown"
+"$agora" compare "$work/int" --metrics revenue 2>&1 | grep -q 'interrupted by SIGINT' ||
+  fail "compare does not flag the interrupted run"
+check_error "no such run directory" "$agora" compare "$work/missing"
+check_error "unknown metric 'revenu'; did you mean 'revenue'?" "$agora" compare "$work/t1" --metrics revenu
+check_error "'html' is not one of" "$agora" compare "$work/t1" --format html
+check_error "no row labelled 'third_price'" "$agora" compare "$work/t1" --baseline third_price
+check_error "unknown table file extension" "$agora" compare "$work/t1" --write "$work/t.docx"
+mkdir -p "$work/not_a_run"
+check_error "no summary.json" "$agora" compare "$work/not_a_run"
+
+# --- plot: PNG and PDF figures through analysis/python/agora_plot.py ----------------------
+if /usr/bin/python3 -c 'import matplotlib, pandas, h5py, scipy' 2>/dev/null; then
+  "$agora" plot "$work/t1" --out "$work/fig" >/dev/null 2>&1 || fail "plot exit code $?"
+  for f in learning_curves_revenue bid_function regret pareto; do
+    [[ -s "$work/fig/$f.png" && -s "$work/fig/$f.pdf" ]] || fail "plot did not write $f.png/.pdf"
+  done
+  check_error "agora plot: error" "$agora" plot "$work/missing"
+  check_error "agora plot: error" "$agora" plot "$work/t1" --kind sweep
+else
+  fail "python3-matplotlib, python3-pandas, python3-h5py or python3-scipy missing (scripts/setup)"
+fi
+
 if [[ $failures -gt 0 ]]; then echo "$failures failure(s)"; exit 1; fi
 echo "all CLI tests passed"
