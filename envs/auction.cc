@@ -1,8 +1,11 @@
 #include "envs/auction.h"
 
 #include <algorithm>
+#include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <cmath>
 #include <limits>
+#include <sstream>
+#include <string>
 
 #include "core/error.h"
 #include "mechanisms/position_auction.h"
@@ -520,27 +523,34 @@ void AuctionEnv::counterfactual_rewards(int agent, const RowBatch& candidates,
   out /= rounds_;
 }
 
-Json AuctionEnv::predicted_metrics() const {
+std::optional<AuctionEnv::SymmetricSetting> AuctionEnv::symmetric_setting() const {
   // Revenue equivalence covers the standard formats with one slot, iid values, unit quality and
   // a common hard reserve; Myerson's auction is second price with the monopoly reserve when
   // its declared distribution is the true one.
   const auto* auction = dynamic_cast<const PositionAuction*>(mechanism_.get());
   if (auction == nullptr || ctr_.size() != 1 || !quality_dist_.empty() || !additive_dist_.empty()) {
-    return Json::object();
+    return std::nullopt;
   }
   const PositionAuctionConfig& mc = auction->config();
   if (!mc.reserves.empty() || mc.soft_floor > mc.reserve || mc.pricing != Pricing::kPerClick ||
       mc.declared_values.size() > 1) {
-    return Json::object();
+    return std::nullopt;
   }
   const ValueDistribution& d = values_dist_.front();
   for (const auto& other : values_dist_) {
-    if (!(other == d)) return Json::object();
+    if (!(other == d)) return std::nullopt;
   }
-  if (!mc.declared_values.empty() && !(mc.declared_values.front() == d)) return Json::object();
-  if (mc.score_reserve > -kInf && !mc.declared_values.empty()) return Json::object();
+  if (!mc.declared_values.empty() && !(mc.declared_values.front() == d)) return std::nullopt;
+  if (mc.score_reserve > -kInf && !mc.declared_values.empty()) return std::nullopt;
   // Unit quality and no additive term: scores are bids, a score reserve is a bid reserve.
-  const double reserve = std::max(auction->reserve_of(0), mc.score_reserve);
+  return SymmetricSetting{&d, std::max(auction->reserve_of(0), mc.score_reserve), mc.rule};
+}
+
+Json AuctionEnv::predicted_metrics() const {
+  const std::optional<SymmetricSetting> setting = symmetric_setting();
+  if (!setting) return Json::object();
+  const ValueDistribution& d = *setting->values;
+  const double reserve = setting->reserve;
   const double n = n_;
   const double c = ctr_[0];
   Json out = Json::object();
@@ -583,6 +593,127 @@ Json AuctionEnv::predicted_metrics() const {
         "equivalence)";
   }
   return out;
+}
+
+namespace {
+
+// ∫_{from}^{v} (F(x)/F(v))^m dx, F(v) > 0, by adaptive Gauss-Kronrod quadrature. Below the
+// point where the ratio drops under e^{-40} the integrand is negligible (< 5e-18), so the range
+// starts there: for large m the mass sits just below v, where an adaptive rule must look.
+double ratio_integral(const ValueDistribution& d, double from, double v, double m) {
+  if (!(v > from)) return 0.0;
+  if (m == 0.0) return v - from;
+  const double fv = d.cdf(v);
+  const double cut = d.quantile(fv * std::exp(-40.0 / m));
+  const double a = std::max(from, std::min(cut, v));
+  if (!(v > a)) return 0.0;
+  // Over t in [0, 1] (x = a + (v - a) t): Boost's adaptive rule weighs its error estimate on
+  // [-1, 1] against a tolerance scaled by the interval, so short intervals would never settle.
+  const double width = v - a;
+  const auto ratio = [&](double t) { return std::pow(d.cdf(a + width * t) / fv, m); };
+  return width *
+         boost::math::quadrature::gauss_kronrod<double, 31>::integrate(ratio, 0.0, 1.0, 10, 1e-11);
+}
+
+// The least v >= d.lower() with c v F(v)^m >= r (increasing in v), by bisection; +inf when no
+// value reaches r.
+double all_pay_entry_type(const ValueDistribution& d, double c, double r, double m) {
+  const auto gain = [&](double v) { return c * v * std::pow(d.cdf(v), m); };
+  double lo = d.lower();
+  if (gain(lo) >= r) return lo;
+  double hi = d.upper();
+  if (std::isinf(hi)) {
+    hi = std::max(1.0, 2.0 * lo);
+    for (int i = 0; i < 2100 && gain(hi) < r; ++i) hi *= 2.0;
+  }
+  if (!(gain(hi) >= r)) return kInf;
+  for (int i = 0; i < 200 && hi - lo > 1e-15 * std::max(1.0, hi); ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (gain(mid) < r ? lo : hi) = mid;
+  }
+  return hi;
+}
+
+}  // namespace
+
+Json AuctionEnv::predicted_strategies() const {
+  const std::optional<SymmetricSetting> setting = symmetric_setting();
+  if (!setting || setting->values->kind() == ValueDistribution::Kind::kConstant ||
+      !(ctr_[0] > 0.0)) {
+    return Json::object();
+  }
+  const ValueDistribution& d = *setting->values;
+  const double r = setting->reserve;
+  const double c = ctr_[0];
+  const double m = n_ - 1.0;  // G = F^m: the distribution of the highest other value
+  // The lowest type that bids (v0) and the formula for the note.
+  double v0 = std::max(d.lower(), r);
+  std::string formula;
+  switch (setting->rule) {
+    case PriceRule::kSecondPrice:
+    case PriceRule::kVcg:
+      formula =
+          "truthful: b(v) = v for v >= r, a weakly dominant strategy in second price, one-slot "
+          "GSP and VCG (Vickrey 1961; Krishna, Auction Theory, 2nd ed., Prop. 2.1) and in "
+          "Myerson's auction with the true prior (Myerson 1981)";
+      break;
+    case PriceRule::kFirstPrice:
+      formula =
+          "first price: b(v) = v - integral_{v0}^v (F(x)/F(v))^(n-1) dx = E[max(Y, r) | Y < v] "
+          "for v >= v0 = max(low, r), Y the highest of the n-1 other values (Krishna, Auction "
+          "Theory, 2nd ed., Prop. 2.2 and Sec. 2.5); (n-1)/n v on U[0,1] without reserve";
+      break;
+    case PriceRule::kAllPay:
+      v0 = all_pay_entry_type(d, c, r, m);
+      formula =
+          "all-pay, bid per auction: b(v) = r + ctr (v G(v) - v0 G(v0) - integral_{v0}^v G(x) "
+          "dx), G = F^(n-1), for v >= v0, where ctr v0 G(v0) = r (the lowest type that bids "
+          "pays r and breaks even; v0 = low without reserve): revenue equivalence (Krishna, "
+          "Auction Theory, 2nd ed., Prop. 3.1 and its all-pay application in Sec. 3.2) with "
+          "the reserve acting as an entry fee with screening type v0 (Sec. 2.5); "
+          "(n-1)/n v^n on U[0,1] with ctr 1 and no reserve";
+      break;
+  }
+  // Grid: [v0, top of the support]; unbounded supports stop at the 0.99 quantile, or at the
+  // 0.99 quantile of the values above v0 when v0 lies beyond it.
+  double top = d.upper();
+  if (std::isinf(top)) {
+    top = d.quantile(0.99);
+    if (!(top > v0) && std::isfinite(v0)) top = d.quantile(1.0 - 0.01 * (1.0 - d.cdf(v0)));
+  }
+  if (!(top > v0)) return Json::object();  // nobody bids (or a single type of probability 0)
+  constexpr int kPoints = 101;
+  Json values = Json::array();
+  Json bids = Json::array();
+  const double g0 = std::pow(d.cdf(v0), m);
+  for (int k = 0; k < kPoints; ++k) {
+    const double v = k == kPoints - 1 ? top : v0 + (top - v0) * k / (kPoints - 1);
+    double b = v;
+    if (setting->rule == PriceRule::kFirstPrice) {
+      if (n_ == 1) {
+        b = r;  // alone: the reserve wins
+      } else if (d.cdf(v) > 0.0) {
+        b = v - ratio_integral(d, v0, v, m);
+      }  // else v = v0 = low, F(v) = 0: b(v0) = v0
+    } else if (setting->rule == PriceRule::kAllPay) {
+      if (n_ == 1) {
+        b = r;
+      } else {
+        const double g = std::pow(d.cdf(v), m);
+        // ∫_{v0}^v G = G(v) ∫_{v0}^v (F(x)/F(v))^m dx.
+        const double integral = g > 0.0 ? g * ratio_integral(d, v0, v, m) : 0.0;
+        b = std::max(0.0, r + c * (v * g - v0 * g0 - integral));
+      }
+    }
+    values.push_back(v);
+    bids.push_back(b);
+  }
+  std::ostringstream note;
+  note << "symmetric Bayes-Nash equilibrium bid, n = " << n_ << ", reserve r = " << r;
+  if (setting->rule == PriceRule::kAllPay) note << ", ctr = " << c << ", v0 = " << v0;
+  note << "; " << formula
+       << ". Values below v0 do not bid. Integrals by adaptive Gauss-Kronrod quadrature.";
+  return Json{{"bid_function", {{"value", values}, {"bid", bids}, {"note", note.str()}}}};
 }
 
 namespace {

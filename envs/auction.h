@@ -6,8 +6,9 @@
 // or drawn once per episode (persistent_values). One env step is `rounds_per_step` rounds
 // (R): the per-auction learning setting with R = 1, or a batch for day-level strategy. The
 // bidder's action is its bid per click ("bid" mode, the same bid in all R rounds) or a shading
-// factor applied to each round's value ("shade" mode). The mechanism (first or second price,
-// from mechanisms/) allocates the slots and sets prices.
+// factor applied to each round's value ("shade" mode). The mechanism (any registered one from
+// mechanisms/: first or second price, GSP, VCG, all-pay, Myerson) allocates the slots and sets
+// prices.
 //
 // Observation of bidder i (labels in the observation space): "value" — its value for the
 // first round of the next step; "clicks" and "payment" — its mean expected clicks and payment
@@ -23,14 +24,31 @@
 // reserve, the equilibrium revenue is Myerson's n ∫_r^1 (2x-1) x^{n-1} dx on U[0,1] scaled to
 // [low, high] (Myerson 1981; Krishna, Auction Theory, 2nd ed., §2.5), (n-1)/(n+1) without
 // reserve; for iid exponential values without reserve, E[second highest] = (H_n - 1)/rate.
+// Theory (predicted_strategies): in the same structural setting (one slot, iid non-constant
+// values with cdf F, unit quality, no additive term, a common hard reserve r, n bidders,
+// G = F^{n-1}) the symmetric Bayes-Nash equilibrium bid on 101 values from the lowest type that
+// bids to the top of the support (its 0.99 quantile when unbounded), in the units the
+// mechanism receives:
+//   second price, GSP, VCG, Myerson with the true prior: b(v) = v for v >= r (dominant).
+//   first price: b(v) = v - ∫_{v0}^v G(x)/G(v) dx for v >= v0 = max(low, r), i.e.
+//     E[max(Y, r) | Y < v] with Y the highest other value (Krishna, Auction Theory, 2nd ed.,
+//     Prop. 2.2, and §2.5 with a reserve); (n-1)/n v on U[0,1] without reserve.
+//   all-pay (bid per auction, ctr c): b(v) = r + c (v G(v) - v0 G(v0) - ∫_{v0}^v G(x) dx) for
+//     v >= v0, the lowest type that bids: c v0 G(v0) = r when r > 0 (bidding r it just breaks
+//     even; types in [r, v0) stay out), v0 = low when r = 0. From the revenue equivalence
+//     principle (Krishna Prop. 3.1, applied to the all-pay auction in §3.2) with the reserve
+//     acting as an entry fee with screening type v0 (Krishna §2.5); c v^2/2 for n = 2 on U[0,1].
+// Integrals by adaptive Gauss-Kronrod quadrature (Boost.Math).
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "envs/env.h"
 #include "envs/env_registry.h"
 #include "mechanisms/mechanism.h"
+#include "mechanisms/position_auction.h"
 #include "mechanisms/value_distribution.h"
 
 namespace agora {
@@ -49,6 +67,9 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   int counterfactual_rounds() const override { return rounds_; }
   void reward_profile(int agent, int round, PiecewiseLinear& out) const override;
   Json predicted_metrics() const override;
+  // {"bid_function": {"value": [...], "bid": [...], "note": "..."}} (see the header comment);
+  // empty outside the setting above or for constant values.
+  Json predicted_strategies() const override;
 
   static std::vector<RoleSpec> make_roles(const Json& params, const std::string& path);
 
@@ -57,6 +78,15 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   void on_step(const std::vector<RowBatch>& actions, Rng& rng, StepResult& result) override;
 
  private:
+  // One slot, iid values, unit quality, no additive term, per-click pricing, one common hard
+  // reserve (no personalized reserves, no effective soft floor) and a PositionAuction — Myerson
+  // only with the true prior and no score reserve: the setting of the equilibrium predictions.
+  struct SymmetricSetting {
+    const ValueDistribution* values;
+    double reserve;  // the least eligible bid (score reserve and Myerson's reserve included)
+    PriceRule rule;
+  };
+  std::optional<SymmetricSetting> symmetric_setting() const;
   void draw_values(Rng& rng);
   void fill_observations(StepResult& result) const;
   double optimal_welfare(int round) const;

@@ -1,6 +1,8 @@
 #include "mechanisms/value_distribution.h"
 
+#include <boost/math/distributions/exponential.hpp>
 #include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/uniform.hpp>
 #include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 #include <limits>
@@ -179,6 +181,27 @@ double ValueDistribution::quantile(double p) const {
       return a_;
   }
   return a_;
+}
+
+double ValueDistribution::cdf(double v) const {
+  if (std::isnan(v)) return v;
+  switch (kind_) {
+    case Kind::kUniform:
+      if (v <= a_) return 0.0;
+      if (v >= b_) return 1.0;
+      return boost::math::cdf(boost::math::uniform_distribution<double>(a_, b_), v);
+    case Kind::kExponential:
+      if (v <= 0.0) return 0.0;
+      if (v == std::numeric_limits<double>::infinity()) return 1.0;
+      return boost::math::cdf(boost::math::exponential_distribution<double>(a_), v);
+    case Kind::kLognormal:
+      if (v <= 0.0) return 0.0;
+      if (v == std::numeric_limits<double>::infinity()) return 1.0;
+      return boost::math::cdf(boost::math::lognormal_distribution<double>(a_, b_), v);
+    case Kind::kConstant:
+      return v >= a_ ? 1.0 : 0.0;
+  }
+  return 0.0;
 }
 
 }  // namespace agora

@@ -1,7 +1,8 @@
 // Private-value distributions for bidders: uniform[low, high], exponential(rate),
 // lognormal(mu, sigma) and constant(value). Configured as a JSON object
 // {"distribution": "uniform", "low": 0, "high": 1}; only the keys of the chosen distribution
-// are allowed. Draws use Boost.Random distributions, whose algorithms are fixed.
+// are allowed. Draws use Boost.Random distributions, whose algorithms are fixed; the cdf and
+// quantile functions come from Boost.Math (a constant's cdf is the step at its value).
 //
 // For Myerson's optimal auction (Myerson 1981) a distribution also gives its virtual value
 // φ(v) = v − (1 − F(v)) / f(v), extended to all v >= 0 by the same formula:
@@ -76,6 +77,9 @@ class ValueDistribution {
   double mean() const;
   // Quantile function, for automatic bid bounds on unbounded distributions.
   double quantile(double p) const;
+  // Cumulative distribution function F(v) = P(value <= v), for every real v (0 below the
+  // support, 1 above it; a constant c gives the step 1{v >= c}).
+  double cdf(double v) const;
   // Myerson: validates like validate() and also requires a regular distribution.
   static Json validate_regular(const Json& config, const std::string& path);
   // Requires a regular distribution (validate_regular).
