@@ -169,6 +169,7 @@ class GridLearner final : public Policy {
             candidates_(k, column) = setup_.action(k, chosen_value_[i]);
           }
         }
+        if constexpr (requires { core.begin_update(); }) core.begin_update();
         learn_full_information(*transition.counterfactuals, agent, core);
       } else {
         const double reward = transition.outcome.rewards(agent);

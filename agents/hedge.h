@@ -17,9 +17,19 @@
 // refresh. Rewards that are piecewise linear over the arms (the auction counterfactuals) can
 // be added range by range, touching only the arms whose reward is not zero.
 //
+// Schedules. "fixed" (default) tunes η to the horizon as above. "anytime" needs no horizon: in
+// round t the weights use η_t = sqrt(8 ln K / t) / w on the rewards of rounds 1..t−1, with
+// regret at most w (2 sqrt(T ln K / 2) + sqrt(ln K / 8)) at every T (Cesa-Bianchi & Lugosi
+// 2006, Thm. 2.3); a given learning_rate then plays the role of sqrt(8 ln K) / w, i.e.
+// η_t = learning_rate / sqrt(t). Changing η rescales the log-weights L = η S; the core folds
+// the rescaling into the drift (Δ' = r Δ + (r − 1) L̃ with r = η_new / η_old), so the cached
+// distribution stays valid and sampling stays exact.
+//
 // Parameters (the "hedge" agent; plus the grid parameters of grid_learner.h):
+//   schedule       "fixed" | "anytime", default "fixed"
 //   learning_rate  number > 0 or null, default null  η; null = sqrt(8 ln K / T) / w with
-//                                                   T = horizon / value_buckets (rounded up)
+//                                                   T = horizon / value_buckets (rounded up);
+//                                                   anytime: the η_t · sqrt(t) constant
 //   reward_range   [low, high] or null, default null w = high − low; null = derived from
 //                                                   the value and bid ranges (docs/agents.md)
 //
@@ -43,12 +53,19 @@ class Hedge {
  public:
   static constexpr bool kFullInformation = true;
 
-  Hedge(int arms, double learning_rate);
+  enum class Schedule { kFixed, kAnytime };
+
+  // kAnytime: `learning_rate` is η_1, and round t uses η_1 / sqrt(t).
+  Hedge(int arms, double learning_rate, Schedule schedule = Schedule::kFixed);
   // sqrt(8 ln K / T) / reward_width: the rate of the w · sqrt(T ln K / 2) regret bound.
   static double default_learning_rate(int arms, std::int64_t horizon, double reward_width);
 
   int arms() const { return static_cast<int>(base_log_weights_.size()); }
   double learning_rate() const { return learning_rate_; }
+  std::int64_t rounds() const { return rounds_; }
+  // Called once per round before its rewards are added: under the anytime schedule sets η to
+  // η_1 / sqrt(t + 1) for the weights of round t + 1.
+  void begin_update();
   std::int64_t refreshes() const { return refreshes_; }
 
   int select(Rng& rng);
@@ -70,7 +87,12 @@ class Hedge {
   // The arm whose cached-CDF interval holds u · total (Chen & Asau's guide table).
   int draw_cached(double u) const;
 
+  void rescale_learning_rate(double new_rate);
+
   double learning_rate_;
+  const double initial_rate_;
+  const Schedule schedule_;
+  std::int64_t rounds_ = 0;
   Eigen::ArrayXd base_log_weights_;  // L̃, shifted so its maximum is 0
   Eigen::ArrayXd drift_;             // Δ = L − L̃
   Eigen::ArrayXd weights_;           // scratch for the refresh

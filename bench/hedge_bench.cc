@@ -121,6 +121,10 @@ int main(int argc, char** argv) {
   std::printf("  plain reference loop:     %12.4g auctions/s  (mean revenue %.4f)\n",
               reference_rate, reference_revenue / static_cast<double>(auctions / 4));
   std::printf("  ratio agora / reference:  %12.3f\n", agora_rate / reference_rate);
-  std::printf("  target: >= 1e6 auctions/s: %s\n", agora_rate >= 1e6 ? "met" : "NOT met");
+  std::printf("  Hedge updates (%d per auction):  %10.4g updates/s\n", kBidders,
+              kBidders * agora_rate);
+  std::printf("  target (issue 2): >= 1e6 auctions/s: %s\n", agora_rate >= 1e6 ? "met" : "NOT met");
+  std::printf("  target (issue 7): >= 1e6 updates/s over 101 actions: %s\n",
+              kBidders * agora_rate >= 1e6 ? "met" : "NOT met");
   return 0;
 }

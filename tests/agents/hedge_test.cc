@@ -79,6 +79,43 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("hedge, anytime schedule: weights are softmax(eta_t S) with eta_t = eta_1 / sqrt(t)") {
+  // Cesa-Bianchi & Lugosi (2006), Thm. 2.3: in round t the weights are exp(η_t S_{t−1}) with
+  // η_t = sqrt(8 ln K / t) / w; the expected regret is at most w (2 sqrt(T ln K / 2) +
+  // sqrt(ln K / 8)) at every T, without knowing T.
+  const int arms = 10;
+  const double eta1 = Hedge::default_learning_rate(arms, 1, 1.0);
+  Hedge hedge(arms, eta1, Hedge::Schedule::kAnytime);
+  Rng rng(9);
+  boost::random::uniform_01<double> uniform;
+  Eigen::ArrayXd cumulative = Eigen::ArrayXd::Zero(arms);
+  double earned = 0.0;
+  const int horizon = 4000;
+  for (int t = 1; t <= horizon; ++t) {
+    const Eigen::ArrayXd p = hedge.probabilities();
+    if (t % 997 == 0) {  // exactness of the folded rescaling (and through cache refreshes)
+      const double eta = eta1 / std::sqrt(static_cast<double>(t));
+      Eigen::ArrayXd expected = (eta * (cumulative - cumulative.maxCoeff())).exp();
+      expected /= expected.sum();
+      CHECK((p - expected).abs().maxCoeff() < 1e-12);
+      hedge.select(rng);  // sampling still works on the rescaled cache
+    }
+    Eigen::ArrayXd r(arms);
+    for (int a = 0; a < arms; ++a) r(a) = uniform(rng) * (t < horizon / 2 ? 1.0 : 0.2 + 0.08 * a);
+    earned += (p * r).sum();
+    cumulative += r;
+    hedge.begin_update();
+    hedge.update_all(r);
+    if (t == horizon / 2 || t == horizon) {
+      const double bound =
+          2.0 * std::sqrt(t * std::log(arms) / 2.0) + std::sqrt(std::log(arms) / 8.0);
+      CHECK(cumulative.maxCoeff() - earned <= bound);
+    }
+  }
+  CHECK(hedge.rounds() == horizon);
+  CHECK(hedge.learning_rate() == doctest::Approx(eta1 / std::sqrt(horizon + 1.0)));
+}
+
 TEST_CASE("hedge: sampling is exactly exp(L)/Z, through the rejection path and refreshes") {
   const int arms = 6;
   const int draws = 120000;
