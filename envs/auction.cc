@@ -546,11 +546,20 @@ std::optional<AuctionEnv::SymmetricSetting> AuctionEnv::symmetric_setting() cons
   return SymmetricSetting{&d, std::max(auction->reserve_of(0), mc.score_reserve), mc.rule};
 }
 
+namespace {
+double all_pay_entry_type(const ValueDistribution& d, double c, double r, double m);
+}  // namespace
+
 Json AuctionEnv::predicted_metrics() const {
   const std::optional<SymmetricSetting> setting = symmetric_setting();
   if (!setting) return Json::object();
   const ValueDistribution& d = *setting->values;
-  const double reserve = setting->reserve;
+  // In all-pay a bid reserve r screens out more than the values below r: the lowest type that
+  // bids, v0 (ctr v0 F(v0)^(n-1) = r), pays r and breaks even; the auction then has the
+  // revenue and allocation of a standard auction with reserve v0 (revenue equivalence).
+  const double reserve = setting->rule == PriceRule::kAllPay && setting->reserve > 0.0
+                             ? all_pay_entry_type(d, ctr_[0], setting->reserve, n_ - 1.0)
+                             : setting->reserve;
   const double n = n_;
   const double c = ctr_[0];
   Json out = Json::object();

@@ -194,6 +194,11 @@ TEST_CASE("all-pay with a reserve: the lowest type that bids pays r and breaks e
   }
   const double revenue = 2 * simpson(f.value, f.bid);  // n ∫ b(v) f(v) dv, f = 1
   CHECK(revenue == doctest::Approx(5.0 / 12.0).epsilon(1e-9));
+  // predicted_metrics uses the screening type too: the revenue of reserve 1/2, welfare
+  // 2 ∫_{1/2}^1 v · v dv = 7/12.
+  const Json predicted = env->predicted_metrics();
+  CHECK(predicted["revenue"].get<double>() == doctest::Approx(5.0 / 12.0).epsilon(1e-12));
+  CHECK(predicted["welfare"].get<double>() == doctest::Approx(7.0 / 12.0).epsilon(1e-12));
 }
 
 TEST_CASE("truthful formats: b(v) = v from the reserve on") {
