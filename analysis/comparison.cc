@@ -83,8 +83,8 @@ Estimate estimate(const std::vector<double>& values, std::int64_t missing,
   e.missing = missing;
   e.mean = stats::mean(values);
   if (options.bootstrap > 0) {
-    e.ci = stats::bootstrap_interval(values, options.level, options.bootstrap,
-                                     options.bootstrap_seed);
+    e.ci =
+        stats::bootstrap_interval(values, options.level, options.bootstrap, options.bootstrap_seed);
   } else {
     e.ci = stats::t_interval(values, options.level);
   }
@@ -151,9 +151,10 @@ Comparison compare(const std::vector<RunDirectory>& directories, const Compariso
   Comparison out;
   out.level = options.level;
   out.statistic = statistic;
-  out.interval_method = options.bootstrap > 0 ? "percentile bootstrap over seeds (B = " +
-                                                    std::to_string(options.bootstrap) + ")"
-                                              : "Student-t over seeds";
+  out.interval_method =
+      options.bootstrap > 0
+          ? "percentile bootstrap over seeds (B = " + std::to_string(options.bootstrap) + ")"
+          : "Student-t over seeds";
   out.metrics = options.metrics.empty() ? default_metrics(directories) : options.metrics;
   const std::vector<std::string> known = available_metrics(directories);
   for (const auto& metric : out.metrics) {
@@ -169,8 +170,7 @@ Comparison compare(const std::vector<RunDirectory>& directories, const Compariso
   const bool several = directories.size() > 1;
   for (const auto& dir : directories) {
     if (!dir.complete) {
-      out.notes.push_back(dir.path + ": " + dir.status +
-                          "; only its complete runs are counted");
+      out.notes.push_back(dir.path + ": " + dir.status + "; only its complete runs are counted");
     }
     for (const auto& cell : dir.cells) {
       ComparisonRow row;
@@ -222,13 +222,15 @@ Comparison compare(const std::vector<RunDirectory>& directories, const Compariso
     }
   }
   if (options.bootstrap > 0 && few_seeds) {
-    out.notes.push_back("the bootstrap understates uncertainty with fewer than 10 seeds; prefer "
-                        "Student-t intervals there");
+    out.notes.push_back(
+        "the bootstrap understates uncertainty with fewer than 10 seeds; prefer "
+        "Student-t intervals there");
   }
   if (single_seed) out.notes.push_back("a row with one seed has no interval (n = 1)");
   if (unpaired) {
-    out.notes.push_back("rows that share fewer than two seeds with the baseline are compared "
-                        "unpaired (Welch)");
+    out.notes.push_back(
+        "rows that share fewer than two seeds with the baseline are compared "
+        "unpaired (Welch)");
   }
   return out;
 }

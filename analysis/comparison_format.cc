@@ -70,9 +70,9 @@ std::string format_difference(const ComparisonEntry& entry, bool baseline, Table
   const double half = snap((d.ci->hi - d.ci->lo) / 2.0, estimate);
   const int digits = decimals_for(half);
   const std::string marker = stats::significance_marker(d.p_value);
-  std::string body = half == 0.0 ? significant(estimate, true) + plus_minus(format) + "0"
-                                 : fixed(estimate, digits, true) + plus_minus(format) +
-                                       fixed(half, digits);
+  std::string body = half == 0.0
+                         ? significant(estimate, true) + plus_minus(format) + "0"
+                         : fixed(estimate, digits, true) + plus_minus(format) + fixed(half, digits);
   if (latex) {
     if (!marker.empty()) body += "^{" + marker + "}";
     return "$" + body + "$";
@@ -94,14 +94,27 @@ std::string latex_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '_': case '&': case '%': case '#': case '$': case '{': case '}':
+      case '_':
+      case '&':
+      case '%':
+      case '#':
+      case '$':
+      case '{':
+      case '}':
         out += '\\';
         out += c;
         break;
-      case '\\': out += "\\textbackslash{}"; break;
-      case '~': out += "\\textasciitilde{}"; break;
-      case '^': out += "\\textasciicircum{}"; break;
-      default: out += c;
+      case '\\':
+        out += "\\textbackslash{}";
+        break;
+      case '~':
+        out += "\\textasciitilde{}";
+        break;
+      case '^':
+        out += "\\textasciicircum{}";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -263,10 +276,9 @@ std::string csv_table(const Comparison& c) {
         << "," << row.runs << "," << (row.is_baseline ? 1 : 0);
     for (const auto& e : row.entries) {
       const Estimate& est = e.estimate;
-      out << "," << est.n << "," << est.missing << "," << csv_number(est.n ? est.mean : NAN)
-          << "," << (est.ci ? csv_number(est.ci->lo) : "") << ","
-          << (est.ci ? csv_number(est.ci->hi) : "") << ","
-          << (e.theory ? csv_number(*e.theory) : "");
+      out << "," << est.n << "," << est.missing << "," << csv_number(est.n ? est.mean : NAN) << ","
+          << (est.ci ? csv_number(est.ci->lo) : "") << "," << (est.ci ? csv_number(est.ci->hi) : "")
+          << "," << (e.theory ? csv_number(*e.theory) : "");
       if (e.difference) {
         const auto& d = *e.difference;
         out << "," << csv_number(d.estimate) << "," << (d.ci ? csv_number(d.ci->lo) : "") << ","
@@ -297,17 +309,21 @@ TableFormat table_format_for_file(const std::string& file) {
   if (ext == ".md") return TableFormat::kMarkdown;
   if (ext == ".tex") return TableFormat::kLatex;
   if (ext == ".csv") return TableFormat::kCsv;
-  throw ConfigError(file, "unknown table file extension '" + ext +
-                              "' (use .txt, .md, .tex or .csv)");
+  throw ConfigError(file,
+                    "unknown table file extension '" + ext + "' (use .txt, .md, .tex or .csv)");
 }
 
 std::string format_comparison(const Comparison& comparison, TableFormat format,
                               const std::string& title) {
   switch (format) {
-    case TableFormat::kTerminal: return terminal_table(comparison, title);
-    case TableFormat::kMarkdown: return markdown_table(comparison, title);
-    case TableFormat::kLatex: return latex_table(comparison, title);
-    case TableFormat::kCsv: return csv_table(comparison);
+    case TableFormat::kTerminal:
+      return terminal_table(comparison, title);
+    case TableFormat::kMarkdown:
+      return markdown_table(comparison, title);
+    case TableFormat::kLatex:
+      return latex_table(comparison, title);
+    case TableFormat::kCsv:
+      return csv_table(comparison);
   }
   return "";
 }

@@ -68,14 +68,17 @@ RunDirectory read_run_directory(const fs::path& dir, const std::string& statisti
   out.path = dir.string();
   const Json& version = member(summary, "schema_version", where);
   if (!version.is_number_integer() || version.get<int>() != kSupportedSchemaVersion) {
-    throw ConfigError(where, "schema_version " + version.dump() + " is not supported (this agora "
-                                 "reads version " + std::to_string(kSupportedSchemaVersion) + ")");
+    throw ConfigError(where, "schema_version " + version.dump() +
+                                 " is not supported (this agora "
+                                 "reads version " +
+                                 std::to_string(kSupportedSchemaVersion) + ")");
   }
   out.schema_version = version.get<int>();
   out.experiment = summary.value("experiment", "");
   out.complete = summary.value("complete", false);
   out.status = summary.value("status", out.complete ? "complete" : "incomplete");
-  for (const auto& m : member(summary, "metrics", where)) out.metrics.push_back(m.get<std::string>());
+  for (const auto& m : member(summary, "metrics", where))
+    out.metrics.push_back(m.get<std::string>());
   const fs::path config_file = dir / "config.json";
   if (fs::exists(config_file)) {
     const Json config = read_json_file(config_file);
@@ -121,8 +124,9 @@ std::vector<RunDirectory> load_run_directories(const std::string& path,
     }
   }
   if (children.empty()) {
-    throw ConfigError(path, "no summary.json here or in its subdirectories (not a run directory; "
-                            "an interrupted `agora run` writes it at the end)");
+    throw ConfigError(path,
+                      "no summary.json here or in its subdirectories (not a run directory; "
+                      "an interrupted `agora run` writes it at the end)");
   }
   std::sort(children.begin(), children.end());
   std::vector<RunDirectory> out;

@@ -238,12 +238,14 @@ int run_cli(int argc, char** argv) {
 
   CompareRequest compare_request;
   CLI::App* compare = app.add_subcommand(
-      "compare", "compare sweep cells or runs: means over seeds with CIs, differences to a baseline");
-  compare->add_option("run_dirs", compare_request.directories,
-                      "run directories (or a folder of them)")
+      "compare",
+      "compare sweep cells or runs: means over seeds with CIs, differences to a baseline");
+  compare
+      ->add_option("run_dirs", compare_request.directories, "run directories (or a folder of them)")
       ->required();
-  compare->add_option("--metrics", compare_request.metrics,
-                      "metrics to show (default: the config's table_metrics)")
+  compare
+      ->add_option("--metrics", compare_request.metrics,
+                   "metrics to show (default: the config's table_metrics)")
       ->delimiter(',');
   compare->add_option("--stat", compare_request.statistic,
                       "what one run contributes: tail_mean (default) or mean");
@@ -255,8 +257,9 @@ int run_cli(int argc, char** argv) {
                       "also write the table to FILE (.txt, .md, .tex, .csv; repeatable)");
   compare->add_option("--level", compare_request.level, "confidence level (default 0.95)")
       ->check(CLI::Range(0.5, 0.9999));
-  compare->add_option("--bootstrap", compare_request.bootstrap,
-                      "percentile-bootstrap intervals with N resamples instead of Student-t")
+  compare
+      ->add_option("--bootstrap", compare_request.bootstrap,
+                   "percentile-bootstrap intervals with N resamples instead of Student-t")
       ->check(CLI::Range(100, 1000000));
 
   std::vector<std::string> plot_args;

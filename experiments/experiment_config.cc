@@ -206,34 +206,34 @@ ParamSpecs output_spec() {
         return v;
       });
   metrics.nullable = true;
-  return {param::integer("stride", 1,
-                         "steps per logged row: each HDF5 row is the mean over this many steps")
-              .range(1, 1.0e9),
-          param::real("tail_fraction", 0.2,
-                      "fraction of the horizon at the end whose mean is reported as converged "
-                      "behaviour")
-              .range(1e-9, 1.0),
-          metrics,
-          param::object(
-              "diagnostics",
-              {param::integer("regret_points", 101,
-                              "grid points of the best fixed action in hindsight for each "
-                              "agent's external regret, logged per agent "
-                              "(/agents/<role>/external_regret); 0: off. Needs an env that "
-                              "answers counterfactuals")
-                   .range(0, 100000),
-               param::integer("exploitability_samples", 1000,
-                              "Monte Carlo steps for the NashConv of the final strategies, "
-                              "estimated after the run; 0: off")
-                   .range(0, 1.0e8),
-               param::integer("exploitability_points", 101,
-                              "grid points of the best response's action")
-                   .range(2, 100000),
-               param::integer("exploitability_buckets", 10,
-                              "value buckets (empirical quantiles) the best response may "
-                              "condition on")
-                   .range(1, 10000)},
-              "diagnostics computed alongside the metrics (docs/analysis.md)")};
+  return {
+      param::integer("stride", 1,
+                     "steps per logged row: each HDF5 row is the mean over this many steps")
+          .range(1, 1.0e9),
+      param::real("tail_fraction", 0.2,
+                  "fraction of the horizon at the end whose mean is reported as converged "
+                  "behaviour")
+          .range(1e-9, 1.0),
+      metrics,
+      param::object(
+          "diagnostics",
+          {param::integer("regret_points", 101,
+                          "grid points of the best fixed action in hindsight for each "
+                          "agent's external regret, logged per agent "
+                          "(/agents/<role>/external_regret); 0: off. Needs an env that "
+                          "answers counterfactuals")
+               .range(0, 100000),
+           param::integer("exploitability_samples", 1000,
+                          "Monte Carlo steps for the NashConv of the final strategies, "
+                          "estimated after the run; 0: off")
+               .range(0, 1.0e8),
+           param::integer("exploitability_points", 101, "grid points of the best response's action")
+               .range(2, 100000),
+           param::integer("exploitability_buckets", 10,
+                          "value buckets (empirical quantiles) the best response may "
+                          "condition on")
+               .range(1, 10000)},
+          "diagnostics computed alongside the metrics (docs/analysis.md)")};
 }
 
 CellConfig build_cell(const Json& raw, int index, const std::string& label,

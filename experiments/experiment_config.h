@@ -56,7 +56,7 @@ struct CellConfig {
 
 // Diagnostics computed by the runner alongside the env's metrics (output.diagnostics).
 struct DiagnosticsConfig {
-  int regret_points = 101;           // 0: no external-regret tracking
+  int regret_points = 101;            // 0: no external-regret tracking
   int exploitability_samples = 1000;  // 0: no NashConv estimate at the end of a run
   int exploitability_points = 101;
   int exploitability_buckets = 10;

@@ -104,8 +104,8 @@ void execute(const ExperimentConfig& config, const Job& job, const fs::path& out
     const StepResult& step = simulation.last();
     const std::int64_t t = simulation.steps();
     statistics.add(t, step.metrics);
-    const bool window_ends = t % config.stride == 0 || !running ||
-                             stop_signal.load(std::memory_order_relaxed) != 0;
+    const bool window_ends =
+        t % config.stride == 0 || !running || stop_signal.load(std::memory_order_relaxed) != 0;
     if (window_ends) {
       for (const int r : tracked_roles) {
         writer.record_series(static_cast<std::size_t>(r), 0, regret->average_regret(r));
@@ -129,12 +129,12 @@ void execute(const ExperimentConfig& config, const Job& job, const fs::path& out
                                                 diagnostics.exploitability_buckets});
   }
   result.diagnostics = run_diagnostics(regret_json, exploitability);
-  writer.finish(result.complete,
-                {{"steps_completed", result.steps},
-                 {"strategies", simulation.strategies().dump()},
-                 {"diagnostics", Json{{"external_regret", regret_json},
-                                      {"exploitability", exploitability}}
-                                     .dump()}});
+  writer.finish(
+      result.complete,
+      {{"steps_completed", result.steps},
+       {"strategies", simulation.strategies().dump()},
+       {"diagnostics",
+        Json{{"external_regret", regret_json}, {"exploitability", exploitability}}.dump()}});
 }
 
 Json summarize_diagnostics(const std::map<std::string, std::vector<double>>& values) {

@@ -45,8 +45,9 @@ Eigen::ArrayXd RegretTracker::average_regret(int role_index) const {
   Eigen::ArrayXd out(role.realised_sum.size());
   for (Eigen::Index i = 0; i < out.size(); ++i) {
     const double best = role.counterfactual_sum.col(i).maxCoeff();
-    out(i) = role.steps(i) == 0 ? std::numeric_limits<double>::quiet_NaN()
-                                : (best - role.realised_sum(i)) / static_cast<double>(role.steps(i));
+    out(i) = role.steps(i) == 0
+                 ? std::numeric_limits<double>::quiet_NaN()
+                 : (best - role.realised_sum(i)) / static_cast<double>(role.steps(i));
   }
   return out;
 }

@@ -44,8 +44,8 @@ class RegretTracker {
   struct RoleRegret {
     std::string name;
     std::optional<CounterfactualGrid> grid;
-    Eigen::ArrayXXd counterfactual_sum;    // G x pool
-    Eigen::ArrayXd realised_sum;          // pool
+    Eigen::ArrayXXd counterfactual_sum;                   // G x pool
+    Eigen::ArrayXd realised_sum;                          // pool
     Eigen::Array<std::int64_t, Eigen::Dynamic, 1> steps;  // pool
   };
 

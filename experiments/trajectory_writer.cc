@@ -229,8 +229,8 @@ TrajectoryWriter::TrajectoryWriter(const std::string& path, const TrajectoryLayo
     role.reward_rows.assign(rows * pool, kNaN);
     role.action_rows.assign(rows * pool * static_cast<std::size_t>(spec.action_dim), kNaN);
     role.active_rows.assign(rows * pool, 0);
-    role.series_now = Eigen::ArrayXXd::Constant(spec.pool_size,
-                                                static_cast<Eigen::Index>(spec.series.size()), kNaN);
+    role.series_now = Eigen::ArrayXXd::Constant(
+        spec.pool_size, static_cast<Eigen::Index>(spec.series.size()), kNaN);
     role.series_rows.assign(spec.series.size(), std::vector<double>(rows * pool, kNaN));
     for (const std::string& name : spec.series) check_name(name, "series");
   }

@@ -106,7 +106,7 @@ class TrajectoryWriter {
     Eigen::ArrayXd reward_sum;
     RowBatch action_sum;
     Eigen::ArrayXi action_count;
-    BoolArray active;  // after the last step, i.e. acts in the next one
+    BoolArray active;            // after the last step, i.e. acts in the next one
     Eigen::ArrayXXd series_now;  // pool x series
     std::vector<std::vector<double>> series_rows;
     std::vector<double> reward_rows;

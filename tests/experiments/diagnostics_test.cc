@@ -14,8 +14,8 @@ agora::ExperimentConfig auction_config(const std::string& env_params, const std:
   return agora::validate_experiment(
       agora::Json::parse(R"({"env": {"name": "auction", "params": )" + env_params +
                          R"(}, "mechanism": {"name": ")" + mechanism +
-                         R"("}, "agents": {"bidder": )" + agents +
-                         R"(}, "horizon": )" + std::to_string(horizon) + "}"),
+                         R"("}, "agents": {"bidder": )" + agents + R"(}, "horizon": )" +
+                         std::to_string(horizon) + "}"),
       "test", "");
 }
 
@@ -46,9 +46,8 @@ TEST_CASE("external regret: a bidder that always loses regrets the second price 
 }
 
 TEST_CASE("external regret is tracked under bandit feedback too (the learners never see it)") {
-  const auto config =
-      auction_config(R"({"n_bidders": 2, "feedback": "own"})", "first_price",
-                     R"([{"type": "truthful", "count": 2}])", 200);
+  const auto config = auction_config(R"({"n_bidders": 2, "feedback": "own"})", "first_price",
+                                     R"([{"type": "truthful", "count": 2}])", 200);
   agora::Simulation simulation(config.cells[0], 3, 51);
   while (simulation.step()) {
   }
@@ -63,9 +62,8 @@ TEST_CASE("external regret is tracked under bandit feedback too (the learners ne
 TEST_CASE("NashConv of truthful bidding in first price is 2 x 1/12 with iid U[0,1] values") {
   // Against a truthful opponent with v' ~ U[0,1], bidding shade s earns E[(1 - s) v · s v] =
   // (1 - s) s / 3, maximal at s = 1/2: 1/12; truthful bidding earns 0. Both bidders gain 1/12.
-  const auto config =
-      auction_config(R"({"n_bidders": 2, "bid_mode": "shade"})", "first_price",
-                     R"([{"type": "truthful", "count": 2}])", 10);
+  const auto config = auction_config(R"({"n_bidders": 2, "bid_mode": "shade"})", "first_price",
+                                     R"([{"type": "truthful", "count": 2}])", 10);
   agora::Simulation simulation(config.cells[0], 11);
   const agora::Json result = simulation.exploitability({20000, 101, 10});
   const double nash_conv = result["nash_conv"].get<double>();
@@ -85,9 +83,8 @@ TEST_CASE("NashConv of truthful bidding in first price is 2 x 1/12 with iid U[0,
 
 TEST_CASE("NashConv is zero at the equilibrium: truthful second price, (n-1)/n shading in first") {
   SUBCASE("second price, truthful: no deviation gains in any sample") {
-    const auto config =
-        auction_config(R"({"n_bidders": 3, "bid_mode": "shade"})", "second_price",
-                       R"([{"type": "truthful", "count": 3}])", 10);
+    const auto config = auction_config(R"({"n_bidders": 3, "bid_mode": "shade"})", "second_price",
+                                       R"([{"type": "truthful", "count": 3}])", 10);
     agora::Simulation simulation(config.cells[0], 5);
     const agora::Json result = simulation.exploitability({2000, 101, 10});
     CHECK(std::fabs(result["nash_conv"].get<double>()) < 1e-12);
