@@ -6,6 +6,10 @@
 // a shading factor into the env's action units and clips it to the action bounds, so a policy
 // never writes an action the env would reject. Any other action dimension is set to its lower
 // bound (0 when that bound is infinite, clipped into the bounds).
+//
+// A role without a "value" observation (e.g. the auction env's platform, whose action is a
+// reserve) may have a one-dimensional Box action labelled anything: it is then read in absolute
+// units (Units::kBid), so the grid learners play a grid over it through the spaces alone.
 #pragma once
 
 #include <string>
@@ -19,7 +23,8 @@ class BidAction {
   enum class Units { kBid, kShade };
 
   // Throws ConfigError at `error_path` when the action space has no "bid" or "shade" Box
-  // dimension, or when `needs_value` and the observation space has no "value" dimension.
+  // dimension (unless it is a one-dimensional Box, the role has no "value" observation and
+  // !needs_value), or when `needs_value` and the observation space has no "value" dimension.
   BidAction(const RoleSpec& role, const std::string& error_path, bool needs_value);
 
   Units units() const { return units_; }
@@ -29,6 +34,7 @@ class BidAction {
   double action_low() const { return action_low_; }
   double action_high() const { return action_high_; }
   int action_column() const { return action_column_; }
+  const std::string& action_label() const { return action_label_; }
 
   double value(const RowBatch& observations, int agent) const {
     return observations(agent, value_column_);
@@ -48,6 +54,7 @@ class BidAction {
  private:
   Units units_ = Units::kBid;
   int action_column_ = 0;
+  std::string action_label_;
   int action_dim_ = 1;
   double action_low_ = 0.0;
   double action_high_ = 0.0;

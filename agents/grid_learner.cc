@@ -213,6 +213,12 @@ std::optional<RewardRange> GridSetup::derived_reward_range() const {
 RewardRange GridSetup::required_reward_range(const Json& params) const {
   if (auto declared = declared_reward_range(params)) return *declared;
   if (auto derived = derived_reward_range()) return *derived;
+  if (!bid_action_.has_value()) {
+    throw ConfigError(join_path(join_path(path_, "params"), "reward_range"),
+                      "role '" + role_name_ +
+                          "' has no 'value' observation to derive the reward range from; set "
+                          "reward_range to [low, high] of one step's reward");
+  }
   throw ConfigError(join_path(join_path(path_, "params"), "reward_range"),
                     "cannot derive the reward range from value range " +
                         format_range(value_low_, value_high_) +

@@ -11,7 +11,10 @@
 // Grid points in the env's action units: a bid grid needs a "bid" action space (bid grids in a
 // "shade" space are rejected: shade = bid / value is not a fixed arm); a shade grid in a "shade"
 // space is played as is; a shade grid in a "bid" space bids shade × value, clipped to the bid
-// bounds. Grids must lie inside the action bounds.
+// bounds. Grids must lie inside the action bounds. A role without a "value" observation and a
+// one-dimensional Box action labelled anything (e.g. the auction env's platform setting a
+// reserve) gets a bid grid in that action's absolute units (bid_action.h); it has no value to
+// derive a reward range from, so learners that need one take reward_range.
 //
 // Parameters (common to all grid learners):
 //   grid           "bid" | "shade" | null, default null  null = the action space's units

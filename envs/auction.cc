@@ -139,11 +139,176 @@ AuctionEnv::FeedbackLevel feedback_level(const std::string& name) {
   return AuctionEnv::FeedbackLevel::kFull;
 }
 
+// The platform role: what it may control and what it may be rewarded for.
+const std::vector<std::string> kControls = {"reserve", "quality_exponent"};
+const std::vector<std::string> kObjectiveMetrics = {"revenue", "welfare", "bidder_utility",
+                                                    "efficiency"};
+
+std::string format_range(double low, double high) {
+  std::ostringstream out;
+  out << "[" << low << ", " << high << "]";
+  return out.str();
+}
+
+std::string name_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+// [low, high] with finite min <= low < high <= max.
+Json validate_range(const Json& value, const std::string& path, double min, double max) {
+  if (!value.is_array() || value.size() != 2 || !value[0].is_number() || !value[1].is_number()) {
+    throw ConfigError(path, "expected [low, high], got " + value.dump());
+  }
+  const double low = value[0].get<double>();
+  const double high = value[1].get<double>();
+  if (!std::isfinite(low) || !std::isfinite(high) || !(low < high)) {
+    throw ConfigError(path, "expected finite low < high, got " + format_range(low, high));
+  }
+  if (low < min || high > max) {
+    throw ConfigError(
+        path, "must lie within " + format_range(min, max) + ", got " + format_range(low, high));
+  }
+  return Json::array({low, high});
+}
+
+Json validate_controls(const Json& value, const std::string& path) {
+  if (!value.is_array() || value.empty()) {
+    throw ConfigError(path, "expected a non-empty list of controls (" + name_list(kControls) +
+                                "), got " + value.dump());
+  }
+  std::vector<std::string> seen;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::string where = index_path(path, i);
+    if (!value[i].is_string()) throw ConfigError(where, "expected a name, got " + value[i].dump());
+    const auto name = value[i].get<std::string>();
+    if (std::find(kControls.begin(), kControls.end(), name) == kControls.end()) {
+      std::string message =
+          "unknown control '" + name + "'; the platform can control: " + name_list(kControls);
+      const std::string suggestion = closest_match(name, kControls);
+      if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
+      throw ConfigError(where, message);
+    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      throw ConfigError(where, "'" + name + "' is listed twice");
+    }
+    seen.push_back(name);
+  }
+  return value;
+}
+
+Json validate_objective(const Json& value, const std::string& path) {
+  const auto check_metric = [&](const std::string& name, const std::string& where) {
+    if (std::find(kObjectiveMetrics.begin(), kObjectiveMetrics.end(), name) !=
+        kObjectiveMetrics.end()) {
+      return;
+    }
+    std::string message = "'" + name + "' is not one of: " + name_list(kObjectiveMetrics);
+    const std::string suggestion = closest_match(name, kObjectiveMetrics);
+    if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
+    throw ConfigError(where, message);
+  };
+  if (value.is_string()) {
+    check_metric(value.get<std::string>(), path);
+    return value;
+  }
+  if (!value.is_object() || value.empty()) {
+    throw ConfigError(path, "expected a metric (" + name_list(kObjectiveMetrics) +
+                                ") or an object of weights such as {\"revenue\": 1, "
+                                "\"welfare\": 0.5}, got " +
+                                value.dump());
+  }
+  Json out = Json::object();
+  bool any = false;
+  for (const auto& [key, weight] : value.items()) {
+    const std::string where = join_path(path, key);
+    check_metric(key, where);
+    if (!weight.is_number() || !std::isfinite(weight.get<double>())) {
+      throw ConfigError(where, "expected a finite weight, got " + weight.dump());
+    }
+    out[key] = weight.get<double>();
+    any = any || weight.get<double>() != 0.0;
+  }
+  if (!any) throw ConfigError(path, "needs at least one non-zero weight");
+  return out;
+}
+
+ParamSpecs platform_fields() {
+  constexpr double kMaxAlpha = 10.0;  // the mechanisms' range of quality_exponent
+  return {
+      param::custom("controls", Json::array({"reserve"}), "list of names",
+                    "the mechanism terms the platform sets each step, one action dimension "
+                    "each, in this order: \"reserve\" (a hard reserve on bids for every "
+                    "bidder, on top of the mechanism's own) and/or \"quality_exponent\" (α "
+                    "in the score b q^α + w e)",
+                    &validate_controls),
+      param::custom(
+          "reserve_range", nullptr, "[low, high] or null",
+          "bounds of the platform's reserve action; null = [0, the bidders' max_bid]",
+          [](const Json& v, const std::string& p) { return validate_range(v, p, 0.0, kInf); })
+          .allow_null(),
+      param::custom(
+          "quality_exponent_range", Json::array({0.0, 2.0}), "[low, high]",
+          "bounds of the platform's quality_exponent action, within [0, 10]",
+          [](const Json& v, const std::string& p) { return validate_range(v, p, 0.0, kMaxAlpha); }),
+      param::custom("objective", "revenue", "metric name or {metric: weight}",
+                    "the platform's reward per step: \"revenue\", \"welfare\", "
+                    "\"bidder_utility\" or \"efficiency\" of the step, or a weighted sum such "
+                    "as {\"revenue\": 1, \"welfare\": 0.5}",
+                    &validate_objective),
+  };
+}
+
+Json validate_platform(const Json& value, const std::string& path) {
+  if (!value.is_object()) {
+    throw ConfigError(path, "expected null (no platform) or an object, got " + value.dump());
+  }
+  return validate_params(value, platform_fields(), path);
+}
+
+bool has_platform(const Json& params) { return !params.at("platform").is_null(); }
+
+std::vector<std::string> platform_controls(const Json& params) {
+  if (!has_platform(params)) return {};
+  return params.at("platform").at("controls").get<std::vector<std::string>>();
+}
+
+int control_column(const Json& params, const std::string& control) {
+  const auto controls = platform_controls(params);
+  const auto it = std::find(controls.begin(), controls.end(), control);
+  return it == controls.end() ? -1 : static_cast<int>(it - controls.begin());
+}
+
+// Weights on revenue, welfare, bidder_utility and efficiency.
+std::array<double, 4> objective_weights(const Json& params) {
+  std::array<double, 4> weights{};
+  if (!has_platform(params)) return weights;
+  const Json& objective = params.at("platform").at("objective");
+  for (std::size_t m = 0; m < kObjectiveMetrics.size(); ++m) {
+    const std::string& name = kObjectiveMetrics[m];
+    if (objective.is_string()) {
+      weights[m] = objective.get<std::string>() == name ? 1.0 : 0.0;
+    } else if (objective.contains(name)) {
+      weights[m] = objective.at(name).get<double>();
+    }
+  }
+  return weights;
+}
+
 std::vector<std::string> metric_names_for(const Json& params) {
   std::vector<std::string> names = {"revenue", "welfare", "optimal_welfare", "efficiency",
                                     "bidder_utility"};
   if (params.at("report_regret").get<bool>()) names.push_back("ex_post_regret");
+  if (has_platform(params)) {
+    names.push_back("sold");
+    for (const auto& control : platform_controls(params)) names.push_back(control);
+  }
   return names;
+}
+
+int first_platform_metric(const Json& params) {
+  return has_platform(params) ? (params.at("report_regret").get<bool>() ? 6 : 5) : -1;
 }
 
 }  // namespace
@@ -200,7 +365,37 @@ std::vector<RoleSpec> AuctionEnv::make_roles(const Json& params, const std::stri
       Space::box(Eigen::ArrayXd::Zero(1), Eigen::ArrayXd::Constant(1, shade ? max_shade : max_bid),
                  {shade ? "shade" : "bid"});
   bidder.feedback = feedback == FeedbackLevel::kFull ? Feedback::kFull : Feedback::kBandit;
-  return {bidder};
+  if (!has_platform(params)) return {bidder};
+
+  // The platform observes the last step's revenue, welfare, efficiency and sold share.
+  const int slots = std::min(static_cast<int>(ctr.size()), n);
+  double ctr_sum = 0.0;
+  for (int s = 0; s < slots; ++s) ctr_sum += ctr[s];
+  const double welfare_hi = ctr_sum > 0.0 ? ctr_sum * quality_hi * value_hi : 0.0;
+  const double revenue_hi = n * hi[2];
+  RoleSpec platform;
+  platform.name = "platform";
+  platform.pool_size = 1;
+  platform.observation_space =
+      Space::box(Eigen::Array4d::Zero(), Eigen::Array4d(revenue_hi, welfare_hi, 1.0, 1.0),
+                 {"revenue", "welfare", "efficiency", "sold"});
+  const Json& config = params.at("platform");
+  const auto controls = platform_controls(params);
+  Eigen::ArrayXd low(static_cast<Eigen::Index>(controls.size()));
+  Eigen::ArrayXd high(low.size());
+  for (std::size_t c = 0; c < controls.size(); ++c) {
+    const Json& range =
+        controls[c] == "reserve" ? config.at("reserve_range") : config.at("quality_exponent_range");
+    low(c) = range.is_null() ? 0.0 : range[0].get<double>();
+    high(c) = range.is_null() ? max_bid : range[1].get<double>();
+    if (!(high(c) > low(c))) {
+      throw ConfigError(join_path(join_path(params_path, "platform"), "reserve_range"),
+                        "the default [0, max_bid] is empty (max_bid = 0); set reserve_range");
+    }
+  }
+  platform.action_space = Space::box(low, high, controls);
+  platform.feedback = Feedback::kBandit;
+  return {bidder, platform};
 }
 
 AuctionEnv::AuctionEnv(const Json& params, const EnvContext& ctx)
@@ -217,6 +412,11 @@ AuctionEnv::AuctionEnv(const Json& params, const EnvContext& ctx)
       feedback_(feedback_level(params.at("feedback").get<std::string>())),
       report_regret_(params.at("report_regret").get<bool>()),
       mechanism_(ctx.mechanism),
+      platform_(has_platform(params)),
+      reserve_column_(control_column(params, "reserve")),
+      quality_exponent_column_(control_column(params, "quality_exponent")),
+      objective_(objective_weights(params)),
+      platform_metrics_(first_platform_metric(params)),
       next_values_(n_),
       values_(rounds_, n_),
       bids_(rounds_, n_),
@@ -226,6 +426,14 @@ AuctionEnv::AuctionEnv(const Json& params, const EnvContext& ctx)
       highest_other_(n_) {
   AGORA_CHECK(mechanism_ != nullptr);
   mechanism_->check_market(n_, static_cast<int>(ctr_.size()), "mechanism");
+  const auto* auction = dynamic_cast<const PositionAuction*>(mechanism_.get());
+  if (quality_exponent_column_ >= 0 && auction != nullptr &&
+      !auction->config().declared_values.empty()) {
+    throw ConfigError(
+        index_path(join_path(join_path(ctx.path, "params"), "platform.controls"),
+                   static_cast<std::size_t>(quality_exponent_column_)),
+        "the myerson mechanism ranks by virtual value and has no quality exponent to control");
+  }
   if (!quality_dist_.empty()) quality_.resize(rounds_, n_);
   if (!additive_dist_.empty()) additive_.resize(rounds_, n_);
   outcome_.resize(rounds_, static_cast<Eigen::Index>(ctr_.size()), n_);
@@ -254,7 +462,12 @@ void AuctionEnv::on_reset(Rng& rng, StepResult& result) {
   payment_.setZero();
   highest_other_.setZero();
   winning_bid_ = 0.0;
+  terms_ = BatchTerms{};
   result.roles[0].active.setConstant(true);
+  if (platform_) {
+    result.roles[1].active.setConstant(true);
+    result.roles[1].observations.setZero();
+  }
   fill_observations(result);
 }
 
@@ -308,6 +521,13 @@ void AuctionEnv::draw_round_inputs(Rng& rng) {
 
 void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepResult& result) {
   const double* action = actions[0].data();  // one column: contiguous, one entry per bidder
+  terms_ = BatchTerms{};
+  if (platform_) {
+    if (reserve_column_ >= 0) terms_.reserve = actions[1](0, reserve_column_);
+    if (quality_exponent_column_ >= 0) {
+      terms_.quality_exponent = actions[1](0, quality_exponent_column_);
+    }
+  }
   double* values = values_.data();
   double* bids = bids_.data();
   for (int r = 0; r < rounds_; ++r) {
@@ -334,7 +554,8 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
                            additive_.size() > 0 ? additive_.data() : nullptr,
                            rounds_,
                            n_,
-                           ctr_};
+                           ctr_,
+                           terms_};
   mechanism_->run(batch, outcome_, rng);
   std::fill(round_top_count_.begin(), round_top_count_.end(), kStale);
 
@@ -412,6 +633,21 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
   m(3) = optimal > 0.0 ? welfare / optimal : 1.0;
   m(4) = (welfare - revenue) * inv_rounds;
   if (report_regret_) m(5) = mean_ex_post_regret(actions[0]);
+  if (platform_) {
+    int sold = 0;
+    for (int r = 0; r < rounds_; ++r) sold += outcome_.winner(r, 0) >= 0;
+    m(platform_metrics_) = sold * inv_rounds;
+    const RowBatch& controls = actions[1];
+    for (Eigen::Index c = 0; c < controls.cols(); ++c) {
+      m(platform_metrics_ + 1 + c) = controls(0, c);
+    }
+    RoleState& platform = result.roles[1];
+    platform.rewards(0) =
+        objective_[0] * m(0) + objective_[1] * m(1) + objective_[2] * m(4) + objective_[3] * m(3);
+    const Space& space = roles()[1].observation_space;
+    const Eigen::Array4d seen(m(0), m(1), m(3), m(platform_metrics_));
+    platform.observations.row(0) = seen.min(space.high()).max(space.low()).transpose();
+  }
 
   if (!persistent_) draw_values(rng);
   fill_observations(result);
@@ -472,7 +708,7 @@ void AuctionEnv::reward_profile(int agent, int round, PiecewiseLinear& out) cons
   const int kept = top_other_scores(round, agent, others_scratch_);
   const std::ptrdiff_t cell = static_cast<std::ptrdiff_t>(round) * n_ + agent;
   const BidderView view{agent, quality_.size() > 0 ? quality_.data()[cell] : 1.0,
-                        additive_.size() > 0 ? additive_.data()[cell] : 0.0};
+                        additive_.size() > 0 ? additive_.data()[cell] : 0.0, terms_};
   mechanism_->deviation_profile(
       std::span<const double>(others_scratch_.data(), static_cast<std::size_t>(kept)), view, ctr_,
       profile_scratch_);
@@ -542,12 +778,49 @@ std::optional<AuctionEnv::SymmetricSetting> AuctionEnv::symmetric_setting() cons
   }
   if (!mc.declared_values.empty() && !(mc.declared_values.front() == d)) return std::nullopt;
   if (mc.score_reserve > -kInf && !mc.declared_values.empty()) return std::nullopt;
-  // Unit quality and no additive term: scores are bids, a score reserve is a bid reserve.
-  return SymmetricSetting{&d, std::max(auction->reserve_of(0), mc.score_reserve), mc.rule};
+  // Unit quality and no additive term: scores are bids, a score reserve is a bid reserve (and
+  // a platform's quality exponent changes nothing).
+  const double least = std::max(auction->reserve_of(0), mc.score_reserve);
+  if (reserve_column_ < 0) return SymmetricSetting{&d, least, mc.rule, std::nullopt};
+  // A platform setting the reserve: theory for a pure revenue objective only.
+  if (!(objective_[0] > 0.0) || objective_[1] != 0.0 || objective_[2] != 0.0 ||
+      objective_[3] != 0.0) {
+    return std::nullopt;
+  }
+  std::optional<double> action;
+  const double reserve = platform_optimal_reserve(d, least, mc.rule, action);
+  if (std::isnan(reserve)) return std::nullopt;
+  return SymmetricSetting{&d, reserve, mc.rule, action};
+}
+
+double AuctionEnv::platform_optimal_reserve(const ValueDistribution& d, double least,
+                                            PriceRule rule, std::optional<double>& action) const {
+  // Regular values only: revenue is then unimodal in the least type served, peaking at
+  // φ^{-1}(0) (Myerson 1981). In all-pay the bid reserve r screens at c v0 F(v0)^(n-1) = r.
+  const bool regular =
+      d.kind() == ValueDistribution::Kind::kUniform ||
+      d.kind() == ValueDistribution::Kind::kExponential ||
+      (d.kind() == ValueDistribution::Kind::kLognormal &&
+       d.to_json().at("sigma").get<double>() <= ValueDistribution::kMaxRegularLognormalSigma);
+  if (!regular) return std::numeric_limits<double>::quiet_NaN();
+  const auto bid_reserve_screening = [&](double v) {
+    return rule == PriceRule::kAllPay ? ctr_[0] * v * std::pow(d.cdf(v), n_ - 1.0) : v;
+  };
+  const Space& space = roles()[1].action_space;
+  const double chosen = std::clamp(bid_reserve_screening(d.myerson_reserve()),
+                                   space.low()(reserve_column_), space.high()(reserve_column_));
+  // Below the least eligible bid, or below the least value's screening bid, every reserve
+  // does the same: the optimal action is unique only above both.
+  if (chosen > std::max(least, bid_reserve_screening(d.lower()))) action = chosen;
+  return std::max(least, chosen);
 }
 
 namespace {
 double all_pay_entry_type(const ValueDistribution& d, double c, double r, double m);
+constexpr const char* kPlatformNote =
+    "at the reserve a revenue-maximizing platform puts in force: Myerson's monopoly reserve "
+    "phi^{-1}(0) clamped to platform.reserve_range (optimal commitment; revenue is unimodal "
+    "in the reserve for regular values; Myerson 1981), bidders at the ";
 }  // namespace
 
 Json AuctionEnv::predicted_metrics() const {
@@ -582,10 +855,12 @@ Json AuctionEnv::predicted_metrics() const {
     } else if (rounds_ == 1) {
       out["efficiency"] = sold;
     }
-    out["note"] =
-        "Bayes-Nash equilibrium (truthful in second price; in first price "
-        "b(v) = v - integral_r^v (F(x)/F(v))^(n-1) dx, (n-1)/n v on U[0,1] without "
-        "reserve); revenue equivalence with reserve (Myerson 1981)";
+    if (platform_) out["sold"] = sold;
+    if (setting->platform_reserve) out["reserve"] = *setting->platform_reserve;
+    out["note"] = std::string(reserve_column_ >= 0 ? kPlatformNote : "") +
+                  "Bayes-Nash equilibrium (truthful in second price; in first price "
+                  "b(v) = v - integral_r^v (F(x)/F(v))^(n-1) dx, (n-1)/n v on U[0,1] without "
+                  "reserve); revenue equivalence with reserve (Myerson 1981)";
     return out;
   }
   if (d.kind() == ValueDistribution::Kind::kExponential && reserve == 0.0) {
@@ -597,6 +872,7 @@ Json AuctionEnv::predicted_metrics() const {
     out["optimal_welfare"] = c * harmonic / rate;
     out["bidder_utility"] = c / rate;
     out["efficiency"] = 1.0;
+    if (platform_) out["sold"] = 1.0;
     out["note"] =
         "Bayes-Nash equilibrium; revenue = E[second-highest value] (revenue "
         "equivalence)";
@@ -718,6 +994,7 @@ Json AuctionEnv::predicted_strategies() const {
     bids.push_back(b);
   }
   std::ostringstream note;
+  if (reserve_column_ >= 0) note << kPlatformNote;
   note << "symmetric Bayes-Nash equilibrium bid, n = " << n_ << ", reserve r = " << r;
   if (setting->rule == PriceRule::kAllPay) note << ", ctr = " << c << ", v0 = " << v0;
   note << "; " << formula
@@ -773,6 +1050,16 @@ ParamSpecs auction_params() {
           .range(0.0, std::nullopt)
           .allow_null(),
       param::real("max_shade", 1.0, "upper bound of the shading action").range(0.0, 100.0),
+      param::custom("platform", nullptr, "null or {controls, reserve_range, ...}",
+                    "null: no platform. An object adds the role 'platform' (one agent) whose "
+                    "action sets mechanism terms for each step's auctions: controls (default "
+                    "[\"reserve\"]; also \"quality_exponent\"), reserve_range (null = [0, "
+                    "max_bid]), quality_exponent_range (default [0, 2]), objective (\"revenue\" "
+                    "| \"welfare\" | \"bidder_utility\" | \"efficiency\" | {metric: weight}, "
+                    "default \"revenue\"); it observes the last step's revenue, welfare, "
+                    "efficiency and sold share (docs/platform_learning.md)",
+                    &validate_platform)
+          .allow_null(),
       param::boolean("report_regret", false,
                      "add the metric ex_post_regret: the mean over bidders and rounds of the "
                      "utility the best deviation within the action bounds would have added "
@@ -786,7 +1073,9 @@ const bool registered = EnvRegistry::instance().add(
      "n bidders, k slots with position CTRs, private values per click from uniform, "
      "exponential, lognormal or constant distributions (per-bidder parameters allowed), "
      "redrawn every round or persistent. A step is R rounds. Rewards: value x clicks - payment "
-     "per round. Vickrey (1961); Myerson (1981); Krishna, Auction Theory (2010).",
+     "per round. Optionally a platform role sets the reserve and/or the quality exponent of "
+     "each step's auctions and is rewarded by revenue, welfare or a weighted objective. "
+     "Vickrey (1961); Myerson (1981); Krishna, Auction Theory (2010).",
      auction_params()},
     EnvFactory{&make, true});
 

@@ -39,8 +39,23 @@
 //     principle (Krishna Prop. 3.1, applied to the all-pay auction in §3.2) with the reserve
 //     acting as an entry fee with screening type v0 (Krishna §2.5); c v^2/2 for n = 2 on U[0,1].
 // Integrals by adaptive Gauss-Kronrod quadrature (Boost.Math).
+//
+// Platform (optional, param `platform`; docs/platform_learning.md). With it the env has a
+// second role "platform" (pool 1) whose action sets, for the step's R auctions, the terms the
+// mechanism applies on top of its own parameters (BatchTerms): "reserve", a hard reserve on
+// bids for every bidder (bidder i's reserve becomes max(r_i, reserve)), and/or
+// "quality_exponent", the α of the score b q^α + w e (not with Myerson). Its observation is
+// the last step's "revenue", "welfare", "efficiency" and "sold" (share of auctions with a
+// winner); its reward the objective, a weighted sum of the step's revenue, welfare,
+// bidder_utility and efficiency (bandit feedback). Bidders' counterfactuals use the terms in
+// force. Metrics add "sold" and the controlled terms. Theory with a platform: only for a pure
+// revenue objective, at the platform's optimal reserve — Myerson's monopoly reserve
+// φ^{-1}(0) (Myerson 1981) clamped to the platform's range (revenue is unimodal in the
+// reserve for regular values) — with bidders at the Bayes-Nash equilibrium for it, which by
+// revenue equivalence is the optimal commitment in first and second price alike; otherwise {}.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -85,8 +100,14 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
     const ValueDistribution* values;
     double reserve;  // the least eligible bid (score reserve and Myerson's reserve included)
     PriceRule rule;
+    std::optional<double> platform_reserve;  // the platform's optimal action, when unique
   };
   std::optional<SymmetricSetting> symmetric_setting() const;
+  // The least eligible bid the revenue-maximizing platform puts in force given the
+  // mechanism's own `least` (max(least, the platform's optimal reserve)) and, in `action`,
+  // the platform's optimal reserve when it is unique.
+  double platform_optimal_reserve(const ValueDistribution& d, double least, PriceRule rule,
+                                  std::optional<double>& action) const;
   void draw_values(Rng& rng);
   void fill_observations(StepResult& result) const;
   double optimal_welfare(int round) const;
@@ -111,6 +132,14 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   const FeedbackLevel feedback_;
   const bool report_regret_;
   const std::shared_ptr<const Mechanism> mechanism_;
+  // The platform role: its action columns (-1: not controlled), objective weights on revenue,
+  // welfare, bidder_utility and efficiency, and the first of its metrics.
+  const bool platform_;
+  const int reserve_column_;
+  const int quality_exponent_column_;
+  const std::array<double, 4> objective_;
+  const int platform_metrics_;
+  BatchTerms terms_;  // in force in the last step
 
   Eigen::ArrayXd next_values_;
   RowBatch values_;    // rounds x bidders, last step

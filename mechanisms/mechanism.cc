@@ -43,7 +43,7 @@ void Mechanism::deviation_profile(const AuctionBatch& batch, int auction, int bi
   const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(auction) * batch.bidders;
   const auto view_of = [&](int i) {
     return BidderView{i, batch.quality ? batch.quality[row + i] : 1.0,
-                      batch.additive ? batch.additive[row + i] : 0.0};
+                      batch.additive ? batch.additive[row + i] : 0.0, batch.terms};
   };
   std::vector<double> others;
   for (int i = 0; i < batch.bidders; ++i) {

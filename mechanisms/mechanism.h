@@ -22,6 +22,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -35,6 +36,18 @@ namespace agora {
 using IndexBatch = Eigen::Array<std::int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using PriceBatch = Eigen::Array<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+// Terms a caller sets for one batch on top of the mechanism's own parameters, e.g. a platform
+// that chooses the reserve or the weight of quality every period (envs/auction.h). The
+// defaults leave the mechanism's rule unchanged.
+struct BatchTerms {
+  // A hard reserve on bids for every bidder, finite and >= 0: bidder i's bid reserve becomes
+  // max(r_i, reserve), r_i the mechanism's own.
+  double reserve = 0.0;
+  // α in the score b q^α + w e for this batch, finite and >= 0; NaN: the mechanism's own.
+  // Mechanisms without a quality exponent (Myerson) ignore it.
+  double quality_exponent = std::numeric_limits<double>::quiet_NaN();
+};
+
 // A batch of auctions among the same bidders; arrays are auctions x bidders, row-major.
 struct AuctionBatch {
   const double* bids = nullptr;
@@ -43,6 +56,7 @@ struct AuctionBatch {
   int auctions = 0;
   int bidders = 0;
   std::span<const double> ctr;  // position effects, one per slot, non-increasing
+  BatchTerms terms{};           // the batch's reserve and quality exponent
 };
 
 struct AuctionOutcome {
@@ -73,11 +87,13 @@ struct DeviationProfile {
   void utility(double value, PiecewiseLinear& out) const;
 };
 
-// The bidder whose deviations are asked about, with its quality and additive term.
+// The bidder whose deviations are asked about, with its quality and additive term, and the
+// terms of the batch its auction belongs to.
 struct BidderView {
   int bidder = 0;
   double quality = 1.0;
   double additive = 0.0;
+  BatchTerms terms{};
 };
 
 class Mechanism {

@@ -15,11 +15,11 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 }  // namespace
 
 PositionAuction::PositionAuction(PositionAuctionConfig config)
-    : config_(std::move(config)),
-      myerson_(!config_.declared_values.empty()),
-      alpha_is_zero_(config_.quality_exponent == 0.0),
-      alpha_is_one_(config_.quality_exponent == 1.0) {
+    : config_(std::move(config)), myerson_(!config_.declared_values.empty()) {
   AGORA_CHECK(config_.reserve >= 0.0);
+  own_rule_.alpha = config_.quality_exponent;
+  own_rule_.alpha_is_zero = config_.quality_exponent == 0.0;
+  own_rule_.alpha_is_one = config_.quality_exponent == 1.0;
   AGORA_CHECK(!myerson_ || (config_.quality_exponent == 1.0 && config_.additive_weight == 0.0));
   base_reserve_ = config_.reserve;
   if (myerson_ && config_.declared_values.size() == 1) {
@@ -42,6 +42,20 @@ PositionAuction::PositionAuction(PositionAuctionConfig config)
   }
 }
 
+PositionAuction::BatchRule PositionAuction::rule_for(const BatchTerms& terms) const {
+  AGORA_CHECK(std::isfinite(terms.reserve) && terms.reserve >= 0.0);
+  BatchRule rule = own_rule_;
+  rule.floor = terms.reserve;
+  const double alpha = terms.quality_exponent;
+  if (!std::isnan(alpha) && !myerson_) {
+    AGORA_CHECK(std::isfinite(alpha) && alpha >= 0.0);
+    rule.alpha = alpha;
+    rule.alpha_is_zero = alpha == 0.0;
+    rule.alpha_is_one = alpha == 1.0;
+  }
+  return rule;
+}
+
 void PositionAuction::check_market(int bidders, int slots, const std::string& path) const {
   Mechanism::check_market(bidders, slots, path);
   const auto check_length = [&](std::size_t size, const char* key) {
@@ -56,12 +70,13 @@ void PositionAuction::check_market(int bidders, int slots, const std::string& pa
 }
 
 double PositionAuction::score(const BidderView& view, double bid) const {
-  return eligible_score(view.bidder, bid, quality_weight(view.quality), view.additive);
+  const BatchRule rule = rule_for(view.terms);
+  return eligible_score(view.bidder, bid, quality_weight(view.quality, rule), view.additive, rule);
 }
 
-double PositionAuction::threshold(int bidder, double other_score, double weight,
-                                  double additive) const {
-  const double entry = entry_bid(bidder, weight, additive);
+double PositionAuction::threshold(int bidder, double other_score, double weight, double additive,
+                                  const BatchRule& rule) const {
+  const double entry = entry_bid(bidder, weight, additive, rule);
   if (other_score == -kInf) return entry;
   return std::max(entry, bid_for_score(bidder, other_score, weight, additive));
 }
@@ -69,7 +84,8 @@ double PositionAuction::threshold(int bidder, double other_score, double weight,
 template <class Others>
 PositionAuction::Terms PositionAuction::position_terms(int u, double bid, const BidderView& view,
                                                        double weight, std::span<const double> ctr,
-                                                       const Others& others) const {
+                                                       const Others& others,
+                                                       const BatchRule& rule) const {
   const int k = static_cast<int>(ctr.size());
   Terms terms;
   if (config_.rule == PriceRule::kAllPay) terms.slope = 1.0;
@@ -89,7 +105,8 @@ PositionAuction::Terms PositionAuction::position_terms(int u, double bid, const 
         terms.slope = quantity(u);
         break;
       }
-      const double price = std::min(bid, threshold(view.bidder, others(u), weight, view.additive));
+      const double price =
+          std::min(bid, threshold(view.bidder, others(u), weight, view.additive, rule));
       terms.intercept = std::max(price, floor) * quantity(u);
       break;
     }
@@ -98,7 +115,7 @@ PositionAuction::Terms PositionAuction::position_terms(int u, double bid, const 
         const double step = quantity(t) - quantity(t + 1);
         if (step == 0.0) continue;
         terms.intercept +=
-            step * std::min(bid, threshold(view.bidder, others(t), weight, view.additive));
+            step * std::min(bid, threshold(view.bidder, others(t), weight, view.additive, rule));
       }
       break;
     case PriceRule::kAllPay:
@@ -108,7 +125,8 @@ PositionAuction::Terms PositionAuction::position_terms(int u, double bid, const 
 }
 
 template <PriceRule kRule, bool kSimple>
-void PositionAuction::run_batch(const AuctionBatch& batch, AuctionOutcome& out, Rng& rng) const {
+void PositionAuction::run_batch(const AuctionBatch& batch, const BatchRule& rule,
+                                AuctionOutcome& out, Rng& rng) const {
   const int n = batch.bidders;
   const int k = static_cast<int>(batch.ctr.size());
   constexpr int kStackRanks = 64;
@@ -119,7 +137,7 @@ void PositionAuction::run_batch(const AuctionBatch& batch, AuctionOutcome& out, 
                                     ? std::span<int>(heap_ranked)
                                     : std::span<int>(stack_ranked, static_cast<std::size_t>(k + 1));
   const bool per_click = config_.pricing == Pricing::kPerClick;
-  const double reserve = simple_reserve_;
+  const double reserve = std::max(simple_reserve_, rule.floor);
   const double soft_floor = config_.soft_floor;
   const double* ctr = batch.ctr.data();
   out.clicks.setZero();
@@ -135,7 +153,8 @@ void PositionAuction::run_batch(const AuctionBatch& batch, AuctionOutcome& out, 
     } else {
       for (int i = 0; i < n; ++i) {
         const double q = quality ? quality[i] : 1.0;
-        scores[i] = eligible_score(i, bids[i], quality_weight(q), additive ? additive[i] : 0.0);
+        scores[i] =
+            eligible_score(i, bids[i], quality_weight(q, rule), additive ? additive[i] : 0.0, rule);
       }
     }
     const int m = n == 0 ? 0 : rank_by_score(scores, n, k, ranked, rng);
@@ -169,9 +188,9 @@ void PositionAuction::run_batch(const AuctionBatch& batch, AuctionOutcome& out, 
         if (soft_floor > 0.0 && bid < soft_floor) {
           unit_price = bid;
         } else {
-          const double theta =
-              kSimple ? std::max(reserve, next)
-                      : threshold(w, next, quality_weight(q), additive ? additive[w] : 0.0);
+          const double theta = kSimple ? std::max(reserve, next)
+                                       : threshold(w, next, quality_weight(q, rule),
+                                                   additive ? additive[w] : 0.0, rule);
           unit_price = std::max(std::min(bid, theta), soft_floor);
         }
         pay = unit_price * units;
@@ -181,9 +200,9 @@ void PositionAuction::run_batch(const AuctionBatch& batch, AuctionOutcome& out, 
               per_click ? (ctr[t] - (t + 1 < k ? ctr[t + 1] : 0.0)) * q : (t + 1 < k ? 0.0 : 1.0);
           if (step == 0.0) continue;
           const double other = below(t);
-          const double theta =
-              kSimple ? std::max(reserve, other)
-                      : threshold(w, other, quality_weight(q), additive ? additive[w] : 0.0);
+          const double theta = kSimple ? std::max(reserve, other)
+                                       : threshold(w, other, quality_weight(q, rule),
+                                                   additive ? additive[w] : 0.0, rule);
           pay += step * std::min(bid, theta);
         }
         unit_price = units > 0.0 ? pay / units : 0.0;
@@ -205,14 +224,15 @@ void PositionAuction::run_batch(const AuctionBatch& batch, AuctionOutcome& out, 
 void PositionAuction::run(const AuctionBatch& batch, AuctionOutcome& out, Rng& rng) const {
   out.resize(batch.auctions, static_cast<Eigen::Index>(batch.ctr.size()), batch.bidders);
   out.losers_pay = config_.rule == PriceRule::kAllPay;
+  const BatchRule rule = rule_for(batch.terms);
   const bool simple = !myerson_ && effective_reserves_.empty() &&
-                      (batch.quality == nullptr || alpha_is_zero_) &&
+                      (batch.quality == nullptr || rule.alpha_is_zero) &&
                       (batch.additive == nullptr || config_.additive_weight == 0.0);
   const auto dispatch = [&]<PriceRule kRule>() {
     if (simple) {
-      run_batch<kRule, true>(batch, out, rng);
+      run_batch<kRule, true>(batch, rule, out, rng);
     } else {
-      run_batch<kRule, false>(batch, out, rng);
+      run_batch<kRule, false>(batch, rule, out, rng);
     }
   };
   switch (config_.rule) {
@@ -233,10 +253,10 @@ void PositionAuction::run(const AuctionBatch& batch, AuctionOutcome& out, Rng& r
 
 PositionAuction::Terms PositionAuction::expected_terms(std::span<const double> others_desc,
                                                        const BidderView& view, double weight,
-                                                       std::span<const double> ctr,
-                                                       double bid) const {
+                                                       std::span<const double> ctr, double bid,
+                                                       const BatchRule& rule) const {
   Terms total;
-  if (!(bid >= entry_bid(view.bidder, weight, view.additive))) return total;
+  if (!(bid >= entry_bid(view.bidder, weight, view.additive, rule))) return total;
   const double own = raw_score(view.bidder, bid, weight, view.additive);
   const auto others = [&](int t) {
     return t < static_cast<int>(others_desc.size()) ? others_desc[t] : -kInf;
@@ -250,7 +270,7 @@ PositionAuction::Terms PositionAuction::expected_terms(std::span<const double> o
   // Tied with `tied` others, the bidder is equally likely to take each of the tied positions;
   // in position u the bidder just below it is others_desc[u].
   for (int u = above; u <= above + tied; ++u) {
-    const Terms t = position_terms(u, bid, view, weight, ctr, others);
+    const Terms t = position_terms(u, bid, view, weight, ctr, others, rule);
     total.clicks += t.clicks;
     total.intercept += t.intercept;
     total.slope += t.slope;
@@ -265,11 +285,12 @@ PositionAuction::Terms PositionAuction::expected_terms(std::span<const double> o
 }
 
 bool PositionAuction::one_slot_profile(std::span<const double> others_desc, const BidderView& view,
-                                       std::span<const double> ctr, DeviationProfile& out) const {
+                                       std::span<const double> ctr, const BatchRule& rule,
+                                       DeviationProfile& out) const {
   if (ctr.size() != 1 || others_desc.size() > 1) return false;
   if (config_.rule == PriceRule::kSecondPrice && config_.soft_floor > 0.0) return false;
-  const double weight = quality_weight(view.quality);
-  const double entry = entry_bid(view.bidder, weight, view.additive);
+  const double weight = quality_weight(view.quality, rule);
+  const double entry = entry_bid(view.bidder, weight, view.additive, rule);
   const bool rival = !others_desc.empty();
   const double tie =
       rival ? bid_for_score(view.bidder, others_desc[0], weight, view.additive) : -kInf;
@@ -318,9 +339,10 @@ void PositionAuction::deviation_profile(std::span<const double> others_desc, con
                                         std::span<const double> ctr, DeviationProfile& out) const {
   out.clicks.clear();
   out.payment.clear();
-  if (one_slot_profile(others_desc, view, ctr, out)) return;
-  const double weight = quality_weight(view.quality);
-  const double reserve = entry_bid(view.bidder, weight, view.additive);
+  const BatchRule rule = rule_for(view.terms);
+  if (one_slot_profile(others_desc, view, ctr, rule, out)) return;
+  const double weight = quality_weight(view.quality, rule);
+  const double reserve = entry_bid(view.bidder, weight, view.additive, rule);
   thread_local std::vector<double> breaks;
   breaks.clear();
   breaks.push_back(0.0);
@@ -340,8 +362,8 @@ void PositionAuction::deviation_profile(std::span<const double> others_desc, con
     const double from = breaks[j];
     const double inside = j + 1 < breaks.size() ? from + 0.5 * (breaks[j + 1] - from)
                                                 : (from > 0.0 ? 2.0 * from : 1.0);
-    const Terms at = expected_terms(others_desc, view, weight, ctr, from);
-    const Terms open = expected_terms(others_desc, view, weight, ctr, inside);
+    const Terms at = expected_terms(others_desc, view, weight, ctr, from, rule);
+    const Terms open = expected_terms(others_desc, view, weight, ctr, inside, rule);
     out.clicks.push(from, at.clicks, open.clicks, 0.0);
     out.payment.push(from, at.intercept + at.slope * from, open.intercept, open.slope);
   }

@@ -9,8 +9,10 @@
 //                                          family of ranking rules for keyword auctions")
 //   Myerson:         φ_i(b) q             (φ_i the virtual value of i's declared distribution;
 //                                          Myerson 1981)
-// Eligibility: b >= r_i, with r_i = max(reserve, reserves[i]) — reserves on bids (per click,
-// or per impression) — and, when a score reserve R is set, score >= R (a quality-adjusted
+// Eligibility: b >= r_i, with r_i = max(reserve, reserves[i], the batch's reserve) — reserves
+// on bids (per click,
+// or per impression; the batch's from AuctionBatch::terms, e.g. a platform's choice this
+// period) — and, when a score reserve R is set, score >= R (a quality-adjusted
 // reserve, as production ad auctions use); for Myerson also φ_i(b) >= 0. The least eligible
 // bid of bidder i is e_i = max(r_i, s_i^{-1}(R)), s_i^{-1} the inverse of its score function.
 //
@@ -30,7 +32,9 @@
 //                       auction, slot by slot.
 //   all-pay             every eligible bidder pays its bid, once per auction, win or lose
 //                       (the bid is per auction; `pricing` does not apply).
-// Prices never exceed bids; a winner's price per unit is payment / u_s.
+// Prices never exceed bids; a winner's price per unit is payment / u_s. A batch's terms
+// (BatchTerms: a reserve and a quality exponent) override reserve and α for that batch only;
+// run(), score() and deviation_profile() read them from the batch and the BidderView.
 #pragma once
 
 #include <cmath>
@@ -71,7 +75,8 @@ class PositionAuction final : public Mechanism {
   void check_market(int bidders, int slots, const std::string& path) const override;
 
   const PositionAuctionConfig& config() const { return config_; }
-  // r_i: the least eligible bid of bidder i (including Myerson's reserve φ_i^{-1}(0)).
+  // r_i: the least eligible bid of bidder i (including Myerson's reserve φ_i^{-1}(0)) under
+  // the mechanism's own parameters (before a batch's reserve).
   double reserve_of(int bidder) const {
     return effective_reserves_.empty() ? base_reserve_ : effective_reserves_[bidder];
   }
@@ -83,10 +88,22 @@ class PositionAuction final : public Mechanism {
     double slope = 0.0;
   };
 
-  double quality_weight(double quality) const {
-    if (alpha_is_zero_) return 1.0;
-    if (alpha_is_one_) return quality;
-    return std::pow(quality, config_.quality_exponent);
+  // The rule in force for one batch: the mechanism's parameters with the batch's terms.
+  struct BatchRule {
+    double floor = 0.0;  // the batch's reserve on bids
+    double alpha = 1.0;  // α (1 for Myerson)
+    bool alpha_is_zero = false;
+    bool alpha_is_one = true;
+  };
+  BatchRule rule_for(const BatchTerms& terms) const;
+
+  static double quality_weight(double quality, const BatchRule& rule) {
+    if (rule.alpha_is_zero) return 1.0;
+    if (rule.alpha_is_one) return quality;
+    return std::pow(quality, rule.alpha);
+  }
+  double least_bid(int bidder, const BatchRule& rule) const {
+    return std::max(reserve_of(bidder), rule.floor);
   }
   const ValueDistribution& declared(int bidder) const {
     return config_.declared_values.size() == 1 ? config_.declared_values[0]
@@ -102,14 +119,15 @@ class PositionAuction final : public Mechanism {
     return myerson_ ? declared(bidder).inverse_virtual_value(base) : base;
   }
   // The score of an eligible bid, -inf for an ineligible one.
-  double eligible_score(int bidder, double bid, double weight, double additive) const {
-    if (!(bid >= reserve_of(bidder))) return -std::numeric_limits<double>::infinity();
+  double eligible_score(int bidder, double bid, double weight, double additive,
+                        const BatchRule& rule) const {
+    if (!(bid >= least_bid(bidder, rule))) return -std::numeric_limits<double>::infinity();
     const double s = raw_score(bidder, bid, weight, additive);
     return s >= config_.score_reserve ? s : -std::numeric_limits<double>::infinity();
   }
   // e_i: the least eligible bid given the bidder's quality weight and additive term.
-  double entry_bid(int bidder, double weight, double additive) const {
-    const double reserve = reserve_of(bidder);
+  double entry_bid(int bidder, double weight, double additive, const BatchRule& rule) const {
+    const double reserve = least_bid(bidder, rule);
     if (config_.score_reserve == -std::numeric_limits<double>::infinity()) return reserve;
     return std::max(reserve, bid_for_score(bidder, config_.score_reserve, weight, additive));
   }
@@ -117,26 +135,29 @@ class PositionAuction final : public Mechanism {
   // one common reserve: no quality weight, additive term, personal reserve or virtual value),
   // which is what most experiments run and what the hot path must make cheap.
   template <PriceRule kRule, bool kSimple>
-  void run_batch(const AuctionBatch& batch, AuctionOutcome& out, Rng& rng) const;
+  void run_batch(const AuctionBatch& batch, const BatchRule& rule, AuctionOutcome& out,
+                 Rng& rng) const;
   // θ_i(S) before capping at the bid; S = -inf (nobody below) gives r_i.
-  double threshold(int bidder, double other_score, double weight, double additive) const;
+  double threshold(int bidder, double other_score, double weight, double additive,
+                   const BatchRule& rule) const;
   // Clicks and payment terms of bidder `view` bidding `bid` in position u, given the others'
   // scores by position (others(t) = O_t, -inf when nobody).
   template <class Others>
   Terms position_terms(int u, double bid, const BidderView& view, double weight,
-                       std::span<const double> ctr, const Others& others) const;
+                       std::span<const double> ctr, const Others& others,
+                       const BatchRule& rule) const;
   // The common case of deviation_profile in closed form: one slot, at most one other eligible
   // bidder in others_desc (no tie among the others), no soft floor. Returns false otherwise.
   bool one_slot_profile(std::span<const double> others_desc, const BidderView& view,
-                        std::span<const double> ctr, DeviationProfile& out) const;
+                        std::span<const double> ctr, const BatchRule& rule,
+                        DeviationProfile& out) const;
   // Expected terms at `bid` against others_desc, averaging over tied positions.
   Terms expected_terms(std::span<const double> others_desc, const BidderView& view, double weight,
-                       std::span<const double> ctr, double bid) const;
+                       std::span<const double> ctr, double bid, const BatchRule& rule) const;
 
   const PositionAuctionConfig config_;
   const bool myerson_;
-  const bool alpha_is_zero_;
-  const bool alpha_is_one_;
+  BatchRule own_rule_;  // the mechanism's own α, no batch reserve
   double base_reserve_ = 0.0;
   double simple_reserve_ = 0.0;             // the least eligible bid when scores are bids
   std::vector<double> effective_reserves_;  // per bidder when reserves or distributions differ

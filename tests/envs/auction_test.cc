@@ -78,6 +78,50 @@ TEST_CASE("auction passes the conformance harness") {
   }
 }
 
+TEST_CASE("auction with a platform role passes the conformance harness") {
+  struct Setup {
+    const char* name;
+    const char* params;
+    const char* mechanism;
+    double reserve;
+  };
+  const std::vector<Setup> setups = {
+      {"platform reserve, defaults", R"({"platform": {}})", "second_price", 0.0},
+      {"platform reserve, shade, full, R=50, first price",
+       R"({"n_bidders": 3, "bid_mode": "shade", "feedback": "full", "rounds_per_step": 50,
+           "platform": {"reserve_range": [0.1, 0.7], "objective": {"revenue": 1, "welfare": 0.5}}})",
+       "first_price", 0.2},
+      {"platform reserve and quality exponent, qualities, 2 slots, gsp, full",
+       R"({"n_bidders": 4, "ctr": [0.6, 0.3], "feedback": "full", "rounds_per_step": 20,
+           "quality": {"distribution": "lognormal", "mu": -0.5, "sigma": 0.4},
+           "platform": {"controls": ["reserve", "quality_exponent"],
+                        "quality_exponent_range": [0, 2], "objective": "welfare"}})",
+       "gsp", 0.0},
+      {"platform quality exponent only, vcg, own feedback",
+       R"({"n_bidders": 3, "ctr": [0.5, 0.2], "feedback": "own",
+           "quality": {"distribution": "uniform", "low": 0.5, "high": 1.5},
+           "platform": {"controls": ["quality_exponent"], "objective": "efficiency"}})",
+       "vcg", 0.05},
+      {"platform reserve, all-pay, exponential values, full",
+       R"({"n_bidders": 3, "feedback": "full", "rounds_per_step": 10,
+           "values": {"distribution": "exponential", "rate": 2},
+           "platform": {"reserve_range": [0, 0.5], "objective": "bidder_utility"}})",
+       "all_pay", 0.0},
+      {"platform reserve, one bidder", R"({"n_bidders": 1, "feedback": "full", "platform": {}})",
+       "second_price", 0.0},
+  };
+  for (const Setup& setup : setups) {
+    INFO(std::string(setup.name));
+    check_env_conformance(
+        auction_factory(Json::parse(setup.params), setup.mechanism, setup.reserve));
+  }
+  ConformanceOptions options;
+  options.expect_seed_dependence = false;
+  const Json constant = Json::parse(R"({"n_bidders": 3, "feedback": "full", "platform": {},
+      "values": {"distribution": "constant", "value": 0.8}})");
+  check_env_conformance(auction_factory(constant, "second_price", 0.1), options);
+}
+
 TEST_CASE("auction with constant values has no randomness to depend on the seed") {
   // With constant values and continuous random bids (no ties) the env draws nothing: the
   // harness is told not to expect seed dependence, and everything else still holds.
