@@ -19,9 +19,20 @@ int rank_with_random_ties(const double* scores, int n, int m, std::span<int> ran
     const int j = boost::random::uniform_int_distribution<int>(0, i)(rng);
     std::swap(order[i], order[j]);
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [scores](int a, int b) { return scores[a] > scores[b]; });
-  for (int i = 0; i < m; ++i) ranked[i] = order[i];
+  // The m best of a stable sort of the shuffled order by score, kept by insertion (no buffer):
+  // equal scores stay in shuffled order, so ties are broken uniformly at random.
+  int filled = 0;
+  for (int p = 0; p < n; ++p) {
+    const int i = order[p];
+    const double b = scores[i];
+    if (filled == m && !(b > scores[ranked[m - 1]])) continue;
+    int pos = filled < m ? filled++ : m - 1;
+    while (pos > 0 && b > scores[ranked[pos - 1]]) {
+      ranked[pos] = ranked[pos - 1];
+      --pos;
+    }
+    ranked[pos] = i;
+  }
   return m;
 }
 
