@@ -24,6 +24,7 @@
 #include "analysis/comparison_format.h"
 #include "analysis/run_directory.h"
 #include "analysis/stats.h"
+#include "analysis/summary_fixture.h"
 #include "core/error.h"
 
 namespace fs = std::filesystem;
@@ -38,131 +39,18 @@ using agora::analysis::load_run_directories;
 using agora::analysis::RunDirectory;
 using agora::analysis::TableFormat;
 
+using agora::summary_fixture::CellSpec;
+using agora::summary_fixture::kNull;
+using agora::summary_fixture::runs;
+using agora::summary_fixture::RunSpec;
+using agora::summary_fixture::SummarySpec;
+using agora::summary_fixture::TempDir;
+using agora::summary_fixture::write_run_directory;
+using agora::summary_fixture::write_text;
+
 namespace {
 
-// ---- Writing run directories (as in run_directory_test.cc) ----
-
-const double kNull = std::numeric_limits<double>::quiet_NaN();  // a metric written as null
-
-// A fresh directory under the system temp directory, removed with its contents at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() / ("agora_comparison_test_" + std::to_string(::getpid()) +
-                                         "_" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path operator/(const std::string& child) const { return path_ / child; }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-struct RunSpec {
-  std::uint64_t seed = 1;
-  std::map<std::string, double> values;  // the run's "tail_mean" per metric (kNull: null)
-  bool complete = true;
-  Json diagnostics = nullptr;  // runs[].diagnostics when an object
-};
-
-struct CellSpec {
-  Json sweep = Json::object();  // e.g. {"mechanism.params.reserve": 0.5}
-  std::vector<RunSpec> runs = {};
-  Json theory = Json::object();
-};
-
-struct SummarySpec {
-  std::vector<std::string> metrics = {};  // the env's per-step metrics
-  std::vector<CellSpec> cells = {};
-  std::vector<std::string> table_metrics = {};  // config.json output.table_metrics if not empty
-  std::string status = "complete";
-};
-
-// Runs with seeds first_seed, first_seed + 1, ...; `columns` gives each metric's value per seed.
-std::vector<RunSpec> runs(const std::map<std::string, std::vector<double>>& columns,
-                          std::uint64_t first_seed = 1) {
-  std::vector<RunSpec> out;
-  for (const auto& [metric, values] : columns) {
-    if (out.size() < values.size()) out.resize(values.size());
-    for (std::size_t i = 0; i < values.size(); ++i) out[i].values[metric] = values[i];
-  }
-  for (std::size_t i = 0; i < out.size(); ++i) out[i].seed = first_seed + i;
-  return out;
-}
-
 Json reserve(double r) { return {{"mechanism.params.reserve", r}}; }
-
-Json number_or_null(double x) { return std::isnan(x) ? Json(nullptr) : Json(x); }
-
-void write_text(const fs::path& file, const std::string& text) {
-  std::ofstream out(file);
-  out << text;
-}
-
-// Writes summary.json and config.json as `agora run` lays them out. Each run's whole-horizon
-// "mean" is its tail mean + 100, so reading the wrong statistic shows.
-void write_run_directory(const fs::path& dir, const SummarySpec& spec) {
-  fs::create_directories(dir / "runs");
-  Json cells = Json::array();
-  std::set<std::uint64_t> seeds;
-  for (std::size_t c = 0; c < spec.cells.size(); ++c) {
-    const CellSpec& cell = spec.cells[c];
-    std::string label;
-    for (const auto& [path, value] : cell.sweep.items()) {
-      label += (label.empty() ? "" : ", ") + path + "=" + value.dump();
-    }
-    Json run_list = Json::array();
-    for (const RunSpec& run : cell.runs) {
-      seeds.insert(run.seed);
-      Json metrics = Json::object();
-      for (const auto& [name, value] : run.values) {
-        metrics[name] = {{"mean", number_or_null(value + 100.0)},
-                         {"steps", 100},
-                         {"tail_mean", number_or_null(value)},
-                         {"tail_steps", 50}};
-      }
-      Json entry = {
-          {"seed", run.seed},
-          {"file", "runs/cell" + std::to_string(c) + "_seed" + std::to_string(run.seed) + ".h5"},
-          {"complete", run.complete},
-          {"steps", run.complete ? 100 : 40},
-          {"metrics", metrics}};
-      if (run.diagnostics.is_object()) entry["diagnostics"] = run.diagnostics;
-      run_list.push_back(entry);
-    }
-    cells.push_back({{"index", c},
-                     {"label", label.empty() ? "cell" + std::to_string(c) : label},
-                     {"sweep", cell.sweep},
-                     {"metrics", Json::object()},
-                     {"theory", cell.theory},
-                     {"runs", run_list}});
-  }
-  const Json summary = {{"schema_version", 1},
-                        {"agora_version", "0.1.0"},
-                        {"experiment", "hand_worked"},
-                        {"complete", spec.status == "complete"},
-                        {"status", spec.status},
-                        {"horizon", 100},
-                        {"seeds", seeds},
-                        {"tail_fraction", 0.5},
-                        {"metrics", spec.metrics},
-                        {"config", "config.json"},
-                        {"cells", cells}};
-  write_text(dir / "summary.json", summary.dump(2));
-  Json output = {{"stride", 20}, {"tail_fraction", 0.5}};
-  if (!spec.table_metrics.empty()) output["table_metrics"] = spec.table_metrics;
-  write_text(dir / "config.json",
-             Json{{"name", "hand_worked"}, {"horizon", 100}, {"output", output}}.dump(2));
-}
 
 // Writes each spec to <tmp>/<name> and loads the folder (so in name order).
 std::vector<RunDirectory> load(const std::map<std::string, SummarySpec>& directories,
@@ -410,7 +298,7 @@ TEST_CASE("compare: default metrics are the config's table_metrics") {
   SummarySpec spec = reserve_sweep();
   spec.metrics = {"revenue", "welfare"};
   for (auto& cell : spec.cells) {
-    for (auto& run : cell.runs) run.values["welfare"] = 1.0;
+    for (auto& run : cell.runs) run.tail_means["welfare"] = 1.0;
   }
   CHECK(compare(load(spec), {}).metrics == std::vector<std::string>{"revenue", "welfare"});
   spec.table_metrics = {"welfare"};
@@ -418,8 +306,10 @@ TEST_CASE("compare: default metrics are the config's table_metrics") {
 }
 
 TEST_CASE("compare: the statistic decides what one run contributes") {
-  // The helper writes mean = tail_mean + 100, so the means over seeds differ by 100.
-  const Comparison c = compare(load({{"sweep", reserve_sweep()}}, "mean"), {}, "mean");
+  // Whole-horizon means written as tail_mean + 100, so the means over seeds differ by 100.
+  SummarySpec spec = reserve_sweep();
+  spec.mean_offset = 100.0;
+  const Comparison c = compare(load({{"sweep", spec}}, "mean"), {}, "mean");
   CHECK(c.statistic == "mean");
   CHECK(c.rows[0].entries[0].estimate.mean == doctest::Approx(102.5).epsilon(1e-14));
   CHECK(c.rows[1].entries[0].difference->estimate == doctest::Approx(1.75).epsilon(1e-12));
