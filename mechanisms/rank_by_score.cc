@@ -1,6 +1,7 @@
 #include "mechanisms/rank_by_score.h"
 
 #include <algorithm>
+#include <array>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <limits>
 #include <vector>
@@ -12,8 +13,14 @@ namespace agora {
 namespace {
 
 int rank_with_random_ties(const double* scores, int n, int m, std::span<int> ranked, Rng& rng) {
-  thread_local std::vector<int> order;
-  order.resize(n);
+  constexpr int kOnStack = 16;
+  std::array<int, kOnStack> small;
+  thread_local std::vector<int> large;
+  int* order = small.data();
+  if (n > kOnStack) {
+    large.resize(static_cast<std::size_t>(n));
+    order = large.data();
+  }
   for (int i = 0; i < n; ++i) order[i] = i;
   for (int i = n - 1; i > 0; --i) {
     const int j = boost::random::uniform_int_distribution<int>(0, i)(rng);
