@@ -81,6 +81,7 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
                               Eigen::Ref<Eigen::ArrayXd> out) const override;
   int counterfactual_rounds() const override { return rounds_; }
   void reward_profile(int agent, int round, PiecewiseLinear& out) const override;
+  // Theory: envs/auction_theory.cc.
   Json predicted_metrics() const override;
   // {"bid_function": {"value": [...], "bid": [...], "note": "..."}} (see the header comment);
   // empty outside the setting above or for constant values.
