@@ -24,10 +24,10 @@
 // - Theory: predicted_metrics() is an object of finite numbers keyed by metric names (and
 //   "note").
 // - Feedback: counterfactual_oracle(role) is non-null for roles with Feedback::kFull (and may
-//   be for others: diagnostics use it); when present, the counterfactual reward of the action actually played equals the realized
-//   reward (within `counterfactual_tolerance`, relative to max(1, |reward|); with continuous
-//   random actions the mechanism has no ties), other candidates give finite rewards, and
-//   asking does not change the env.
+//   be for others: diagnostics use it); when present, the counterfactual reward of the action
+//   actually played equals the realized reward (within `counterfactual_tolerance`, relative to
+//   max(1, |reward|); with continuous random actions the mechanism has no ties), other candidates
+//   give finite rewards, and asking does not change the env.
 //
 // conformance_failures() returns the violations as messages (an exception escaping the env is
 // one of them); check_env_conformance() reports each as a doctest failure.
