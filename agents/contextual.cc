@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include "core/error.h"
@@ -14,9 +15,13 @@ Json validate_labels(const Json& value, const std::string& path) {
   if (!value.is_array() || value.empty()) {
     throw ConfigError(path, "expected a non-empty list of observation labels, got " + value.dump());
   }
+  std::set<std::string> seen;
   for (std::size_t i = 0; i < value.size(); ++i) {
     if (!value[i].is_string()) {
       throw ConfigError(index_path(path, i), "expected a label (string), got " + value[i].dump());
+    }
+    if (!seen.insert(value[i].get<std::string>()).second) {
+      throw ConfigError(index_path(path, i), "'" + value[i].get<std::string>() + "' repeats");
     }
   }
   return value;

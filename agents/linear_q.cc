@@ -4,29 +4,12 @@
 #include <boost/random/bernoulli_distribution.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
-#include <set>
 
 #include "core/error.h"
 
 namespace agora {
 
 namespace {
-
-Json validate_features(const Json& value, const std::string& path) {
-  if (!value.is_array() || value.empty()) {
-    throw ConfigError(path, "expected a non-empty list of observation labels, got " + value.dump());
-  }
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    if (!value[i].is_string()) {
-      throw ConfigError(index_path(path, i), "expected a label (string), got " + value[i].dump());
-    }
-    if (!seen.insert(value[i].get<std::string>()).second) {
-      throw ConfigError(index_path(path, i), "'" + value[i].get<std::string>() + "' repeats");
-    }
-  }
-  return value;
-}
 
 // The grid parameters without value buckets: the features carry the value.
 Json grid_params_of(const Json& params) {
@@ -43,14 +26,9 @@ ParamSpecs linear_q_params() {
   for (ParamSpec& spec : grid_learner_params()) {
     if (spec.name != "value_buckets" && spec.name != "value_range") specs.push_back(spec);
   }
-  specs.push_back(param::custom("features", nullptr, "list of observation labels or null",
-                                "observation dimensions used as features (a bias is always "
-                                "added); null = all",
-                                &validate_features)
-                      .allow_null());
-  specs.push_back(param::boolean("normalize", true,
-                                 "map each feature to [0, 1] by its observation bounds (when both "
-                                 "are finite)"));
+  for (ParamSpec& spec : observation_feature_params(ObservationFeatures::Scale::kUnit)) {
+    specs.push_back(std::move(spec));
+  }
   specs.push_back(param::real("learning_rate", 0.05, "α, the step size of the semi-gradient update")
                       .range(0.0, std::nullopt));
   specs.push_back(discount_param(0.95));
@@ -63,51 +41,19 @@ LinearQ::LinearQ(const Json& params, const PolicyContext& ctx)
     : setup_(grid_params_of(params), ctx),
       agents_(ctx.agents),
       actions_(setup_.points()),
+      observation_features_(params, ctx, /*bias=*/true, ObservationFeatures::Scale::kUnit),
+      features_(observation_features_.dim()),
       alpha_(params.at("learning_rate").get<double>()),
       gamma_(params.at("discount").get<double>()),
       schedule_(read_epsilon_schedule(params, ctx.horizon)),
       learning_rate_path_(join_path(join_path(ctx.path, "params"), "learning_rate")),
       rng_(make_rng(ctx.seed, "linear_q")) {
   const Space& space = ctx.role->observation_space;
-  const std::string features_path = join_path(join_path(ctx.path, "params"), "features");
   if (space.kind() != Space::Kind::kBox) {
     throw ConfigError(join_path(ctx.path, "type"),
                       "linear_q needs a Box observation space; role '" + ctx.role->name +
                           "' observes " + space.describe());
   }
-  const Json& wanted = params.at("features");
-  if (wanted.is_null()) {
-    for (int d = 0; d < space.dim(); ++d) columns_.push_back(d);
-  } else {
-    for (std::size_t i = 0; i < wanted.size(); ++i) {
-      const std::string label = wanted[i].get<std::string>();
-      const int column = space.index_of(label);
-      if (column < 0) {
-        std::string known;
-        for (const auto& l : space.labels()) known += (known.empty() ? "" : ", ") + l;
-        throw ConfigError(index_path(features_path, i), "role '" + ctx.role->name +
-                                                            "' has no observation '" + label +
-                                                            "' (it has: " + known + ")");
-      }
-      columns_.push_back(column);
-    }
-  }
-  const bool normalize = params.at("normalize").get<bool>();
-  features_ = static_cast<int>(columns_.size()) + 1;
-  offset_ = Eigen::ArrayXd::Zero(features_);
-  scale_ = Eigen::ArrayXd::Ones(features_);
-  for (std::size_t j = 0; j < columns_.size(); ++j) {
-    const int d = columns_[j];
-    labels_.push_back(space.labels()[d]);
-    const double low = space.low()(d);
-    const double high = space.high()(d);
-    if (normalize && std::isfinite(low) && std::isfinite(high) && high > low) {
-      offset_(j) = low;
-      scale_(j) = 1.0 / (high - low);
-    }
-  }
-  labels_.push_back("bias");
-
   const Eigen::Index rows = static_cast<Eigen::Index>(agents_.size()) * actions_;
   weights_ = RowBatch::Zero(rows, features_);
   weights_.col(features_ - 1).setConstant(params.at("initial_q").get<double>());
@@ -121,9 +67,7 @@ LinearQ::LinearQ(const Json& params, const PolicyContext& ctx)
 
 void LinearQ::features_of(const RowBatch& observations, int agent,
                           Eigen::Ref<Eigen::ArrayXd> out) const {
-  const int n = features_ - 1;
-  for (int j = 0; j < n; ++j) out(j) = (observations(agent, columns_[j]) - offset_(j)) * scale_(j);
-  out(n) = 1.0;
+  observation_features_.compute(observations, agent, out);
 }
 
 double LinearQ::q(int agent_index, int action, const Eigen::ArrayXd& phi) const {
@@ -195,7 +139,7 @@ Json LinearQ::strategy() const {
   Json out = setup_.to_json();
   out.erase("value_buckets");
   out["algorithm"] = "linear_q";
-  out["features"] = labels_;
+  out["features"] = observation_features_.names();
   Json per_agent = Json::array();
   for (std::size_t i = 0; i < agents_.size(); ++i) {
     const int index = static_cast<int>(i);

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/contextual.h"
 #include "agents/grid_learner.h"
 #include "agents/policy.h"
 #include "agents/tabular_td.h"
@@ -63,11 +64,8 @@ class LinearQ final : public Policy {
   const GridSetup setup_;
   const std::vector<int> agents_;
   const int actions_;
-  std::vector<int> columns_;
-  std::vector<std::string> labels_;
-  int features_ = 1;
-  Eigen::ArrayXd offset_;
-  Eigen::ArrayXd scale_;
+  const ObservationFeatures observation_features_;  // φ(s): the observation, normalised, + bias
+  const int features_;
   const double alpha_;
   const double gamma_;
   const EpsilonSchedule schedule_;
