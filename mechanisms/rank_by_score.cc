@@ -12,6 +12,20 @@ namespace agora {
 
 namespace {
 
+// Inserts `candidate` into ranked[0, filled), kept in descending score order with at most m
+// entries; an equal score goes after those already kept. Returns the new count.
+int keep_best(const double* scores, int candidate, std::span<int> ranked, int filled, int m) {
+  const double b = scores[candidate];
+  if (filled == m && !(b > scores[ranked[m - 1]])) return filled;
+  int pos = filled < m ? filled++ : m - 1;
+  while (pos > 0 && b > scores[ranked[pos - 1]]) {
+    ranked[pos] = ranked[pos - 1];
+    --pos;
+  }
+  ranked[pos] = candidate;
+  return filled;
+}
+
 int rank_with_random_ties(const double* scores, int n, int m, std::span<int> ranked, Rng& rng) {
   constexpr int kOnStack = 16;
   std::array<int, kOnStack> small;
@@ -29,17 +43,7 @@ int rank_with_random_ties(const double* scores, int n, int m, std::span<int> ran
   // The m best of a stable sort of the shuffled order by score, kept by insertion (no buffer):
   // equal scores stay in shuffled order, so ties are broken uniformly at random.
   int filled = 0;
-  for (int p = 0; p < n; ++p) {
-    const int i = order[p];
-    const double b = scores[i];
-    if (filled == m && !(b > scores[ranked[m - 1]])) continue;
-    int pos = filled < m ? filled++ : m - 1;
-    while (pos > 0 && b > scores[ranked[pos - 1]]) {
-      ranked[pos] = ranked[pos - 1];
-      --pos;
-    }
-    ranked[pos] = i;
-  }
+  for (int p = 0; p < n; ++p) filled = keep_best(scores, order[p], ranked, filled, m);
   return m;
 }
 
@@ -59,16 +63,7 @@ int rank_by_score_general(const double* scores, int n, int k, std::span<int> ran
     return m;
   }
   int filled = 0;
-  for (int i = 0; i < n; ++i) {
-    const double b = scores[i];
-    if (filled == m && !(b > scores[ranked[m - 1]])) continue;
-    int pos = filled < m ? filled++ : m - 1;
-    while (pos > 0 && b > scores[ranked[pos - 1]]) {
-      ranked[pos] = ranked[pos - 1];
-      --pos;
-    }
-    ranked[pos] = i;
-  }
+  for (int i = 0; i < n; ++i) filled = keep_best(scores, i, ranked, filled, m);
   const int deciding = std::min(k, m - 1);
   for (int p = 0; p < deciding; ++p) {
     if (scores[ranked[p]] == scores[ranked[p + 1]] &&
