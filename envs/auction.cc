@@ -15,18 +15,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-Json validate_values(const Json& value, const std::string& path) {
-  if (value.is_array()) {
-    if (value.empty()) throw ConfigError(path, "needs at least one distribution");
-    Json out = Json::array();
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      out.push_back(ValueDistribution::validate(value[i], index_path(path, i)));
-    }
-    return out;
-  }
-  return ValueDistribution::validate(value, path);
-}
-
 // One distribution per bidder from params[key]: an object for all, or a list of one each.
 std::vector<ValueDistribution> make_distributions(const Json& params, const std::string& key,
                                                   const std::string& path) {
@@ -778,18 +766,18 @@ ParamSpecs auction_params() {
                     "\"high\"} | {\"distribution\": \"exponential\", \"rate\"} | "
                     "{\"distribution\": \"lognormal\", \"mu\", \"sigma\"} | "
                     "{\"distribution\": \"constant\", \"value\"}; a list gives one per bidder",
-                    &validate_values),
+                    &ValueDistribution::validate_one_or_list),
       param::custom("quality", Json{{"distribution", "constant"}, {"value", 1.0}},
                     "distribution object or list of one per bidder",
                     "per-impression quality q > 0 of each bidder, drawn every round (e.g. its "
                     "predicted click-through rate): clicks in slot s are ctr[s] x q, and the "
                     "mechanism ranks by b q^α (+ w e)",
-                    &validate_values),
+                    &ValueDistribution::validate_one_or_list),
       param::custom("additive", Json{{"distribution", "constant"}, {"value", 0.0}},
                     "distribution object or list of one per bidder",
                     "per-impression additive term e of each bidder, drawn every round (e.g. "
                     "predicted user value), weighted by the mechanism's additive_weight w",
-                    &validate_values),
+                    &ValueDistribution::validate_one_or_list),
       param::boolean("persistent_values", false,
                      "draw each bidder's value once per episode instead of every round"),
       param::integer("rounds_per_step", 1, "auctions simulated in one env step (R)")

@@ -49,18 +49,6 @@ Json validate_mechanism(const Json& value, const std::string& path) {
               {"params", validate_params(params, entry.info.params, join_path(path, "params"))}};
 }
 
-Json validate_values(const Json& value, const std::string& path) {
-  if (value.is_array()) {
-    if (value.empty()) throw ConfigError(path, "needs at least one distribution");
-    Json out = Json::array();
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      out.push_back(ValueDistribution::validate(value[i], index_path(path, i)));
-    }
-    return out;
-  }
-  return ValueDistribution::validate(value, path);
-}
-
 // E[v | lo <= v < hi] = lo + ∫_lo^hi (F(hi) - F(v)) dv / (F(hi) - F(lo)); hi may be +inf.
 double conditional_mean(const ValueDistribution& d, double lo, double hi) {
   const double f_lo = d.cdf(lo);
@@ -220,7 +208,7 @@ class Solver {
     AGORA_CHECK(!o.ctr.empty());
     mechanism_ = make_mechanism(o.mechanism, o.mechanism_params, "solver.mechanism");
     mechanism_->check_market(n_, static_cast<int>(o.ctr.size()), "solver.mechanism");
-    const Json values = validate_values(o.values, "solver.values");
+    const Json values = ValueDistribution::validate_one_or_list(o.values, "solver.values");
     if (values.is_array() && static_cast<int>(values.size()) != n_) {
       throw ConfigError("solver.values", "lists " + std::to_string(values.size()) +
                                              " distributions for " + std::to_string(n_) +
@@ -566,7 +554,8 @@ ParamSpecs bne_solver_params() {
       param::integer("n_bidders", 2, "number of bidders").range(1, 1000),
       param::custom("values", Json{{"distribution", "uniform"}, {"low", 0.0}, {"high", 1.0}},
                     "distribution object or list of one per bidder",
-                    "private value per click (as the auction env's `values`)", &validate_values),
+                    "private value per click (as the auction env's `values`)",
+                    &ValueDistribution::validate_one_or_list),
       param::real_list("ctr", Json::array({1.0}), "click-through rate of each slot").range(0, 1),
       param::boolean("symmetric", true,
                      "one bid function for all bidders (needs identical value distributions)"),

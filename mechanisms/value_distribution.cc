@@ -89,6 +89,16 @@ double ValueDistribution::lognormal_inverse_virtual_value(double y) const {
   return std::exp(a_ + b_ * hi);
 }
 
+Json ValueDistribution::validate_one_or_list(const Json& config, const std::string& path) {
+  if (!config.is_array()) return validate(config, path);
+  if (config.empty()) throw ConfigError(path, "needs at least one distribution");
+  Json out = Json::array();
+  for (std::size_t i = 0; i < config.size(); ++i) {
+    out.push_back(validate(config[i], index_path(path, i)));
+  }
+  return out;
+}
+
 Json ValueDistribution::validate(const Json& config, const std::string& path) {
   if (!config.is_object()) {
     throw ConfigError(path,

@@ -32,6 +32,8 @@ class ValueDistribution {
 
   // Validates a distribution object (path names it in errors) and returns the effective one.
   static Json validate(const Json& config, const std::string& path);
+  // One distribution object for every bidder, or a non-empty list of one per bidder.
+  static Json validate_one_or_list(const Json& config, const std::string& path);
   // From a validated object.
   explicit ValueDistribution(const Json& config);
 
