@@ -14,24 +14,6 @@ std::string format_number(double x) {
   return out.str();
 }
 
-std::string format_range(double low, double high) {
-  std::ostringstream out;
-  out << "[" << low << ", " << high << "]";
-  return out.str();
-}
-
-Json validate_range(const Json& value, const std::string& path) {
-  if (!value.is_array() || value.size() != 2 || !value[0].is_number() || !value[1].is_number()) {
-    throw ConfigError(path, "expected [low, high], got " + value.dump());
-  }
-  const double low = value[0].get<double>();
-  const double high = value[1].get<double>();
-  if (!std::isfinite(low) || !std::isfinite(high) || !(low < high)) {
-    throw ConfigError(path, "expected finite low < high, got " + format_range(low, high));
-  }
-  return Json::array({low, high});
-}
-
 Json validate_positive(const Json& value, const std::string& path) {
   if (!value.is_number()) {
     throw ConfigError(
@@ -46,7 +28,7 @@ Json validate_positive(const Json& value, const std::string& path) {
 
 ParamSpec range_param(std::string name, std::string doc) {
   return param::custom(std::move(name), nullptr, "[low, high] or null", std::move(doc),
-                       &validate_range)
+                       [](const Json& v, const std::string& p) { return validate_interval(v, p); })
       .allow_null();
 }
 

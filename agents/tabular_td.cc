@@ -47,18 +47,6 @@ Json validate_decay(const Json& value, const std::string& path) {
   return Json(x);
 }
 
-Json validate_state_range(const Json& value, const std::string& path) {
-  if (!value.is_array() || value.size() != 2 || !value[0].is_number() || !value[1].is_number()) {
-    throw ConfigError(path, "expected [low, high], got " + value.dump());
-  }
-  const double low = value[0].get<double>();
-  const double high = value[1].get<double>();
-  if (!std::isfinite(low) || !std::isfinite(high) || !(low < high)) {
-    throw ConfigError(path, "expected finite low < high, got " + value.dump());
-  }
-  return Json::array({low, high});
-}
-
 TabularTD::StateKind state_kind(const Json& params) {
   const std::string name = params.at("state").get<std::string>();
   if (name == "last_winning_bid") return TabularTD::StateKind::kLastWinningBid;
@@ -144,11 +132,12 @@ ParamSpecs tabular_td_params() {
                                  "nearest bid-grid point (bid grid) or K bins (shade grid)")
                       .range(1, 1000000)
                       .allow_null());
-  specs.push_back(param::custom("state_range", nullptr, "[low, high] or null",
-                                "last_winning_bid: the binned range; null = the observation "
-                                "bounds of 'winning_bid'",
-                                &validate_state_range)
-                      .allow_null());
+  specs.push_back(
+      param::custom("state_range", nullptr, "[low, high] or null",
+                    "last_winning_bid: the binned range; null = the observation "
+                    "bounds of 'winning_bid'",
+                    [](const Json& v, const std::string& p) { return validate_interval(v, p); })
+          .allow_null());
   specs.push_back(
       param::real("learning_rate", 0.1, "α, the step size of the TD update").range(0.0, 1.0));
   specs.push_back(discount_param(0.95));

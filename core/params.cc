@@ -154,6 +154,28 @@ void check_range(double x, const ParamSpec& spec, const std::string& path) {
 
 }  // namespace
 
+std::string format_range(double low, double high) {
+  std::ostringstream out;
+  out << "[" << low << ", " << high << "]";
+  return out.str();
+}
+
+Json validate_interval(const Json& value, const std::string& path, double min, double max) {
+  if (!value.is_array() || value.size() != 2 || !value[0].is_number() || !value[1].is_number()) {
+    throw ConfigError(path, "expected [low, high], got " + value.dump());
+  }
+  const double low = value[0].get<double>();
+  const double high = value[1].get<double>();
+  if (!std::isfinite(low) || !std::isfinite(high) || !(low < high)) {
+    throw ConfigError(path, "expected finite low < high, got " + format_range(low, high));
+  }
+  if (low < min || high > max) {
+    throw ConfigError(
+        path, "must lie within " + format_range(min, max) + ", got " + format_range(low, high));
+  }
+  return Json::array({low, high});
+}
+
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
   std::size_t best_distance = std::string::npos;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -74,6 +75,13 @@ Json validate_value(const Json& value, const ParamSpec& spec, const std::string&
 void reject_unknown_keys(const Json& object, const std::vector<std::string>& allowed,
                          const std::string& path);
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+// "[low, high]" as numbers print in messages.
+std::string format_range(double low, double high);
+// An interval parameter: [low, high] with finite min <= low < high <= max; returns it as a
+// two-number array, or throws ConfigError naming `path`.
+Json validate_interval(const Json& value, const std::string& path,
+                       double min = -std::numeric_limits<double>::infinity(),
+                       double max = std::numeric_limits<double>::infinity());
 std::string json_type_name(const Json& value);
 
 // A spec rendered for `agora describe` and for docs.

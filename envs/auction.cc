@@ -131,33 +131,10 @@ const std::vector<std::string> kControls = {"reserve", "quality_exponent"};
 const std::vector<std::string> kObjectiveMetrics = {"revenue", "welfare", "bidder_utility",
                                                     "efficiency"};
 
-std::string format_range(double low, double high) {
-  std::ostringstream out;
-  out << "[" << low << ", " << high << "]";
-  return out.str();
-}
-
 std::string name_list(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
   return out;
-}
-
-// [low, high] with finite min <= low < high <= max.
-Json validate_range(const Json& value, const std::string& path, double min, double max) {
-  if (!value.is_array() || value.size() != 2 || !value[0].is_number() || !value[1].is_number()) {
-    throw ConfigError(path, "expected [low, high], got " + value.dump());
-  }
-  const double low = value[0].get<double>();
-  const double high = value[1].get<double>();
-  if (!std::isfinite(low) || !std::isfinite(high) || !(low < high)) {
-    throw ConfigError(path, "expected finite low < high, got " + format_range(low, high));
-  }
-  if (low < min || high > max) {
-    throw ConfigError(
-        path, "must lie within " + format_range(min, max) + ", got " + format_range(low, high));
-  }
-  return Json::array({low, high});
 }
 
 Json validate_controls(const Json& value, const std::string& path) {
@@ -233,12 +210,13 @@ ParamSpecs platform_fields() {
       param::custom(
           "reserve_range", nullptr, "[low, high] or null",
           "bounds of the platform's reserve action; null = [0, the bidders' max_bid]",
-          [](const Json& v, const std::string& p) { return validate_range(v, p, 0.0, kInf); })
+          [](const Json& v, const std::string& p) { return validate_interval(v, p, 0.0, kInf); })
           .allow_null(),
-      param::custom(
-          "quality_exponent_range", Json::array({0.0, 2.0}), "[low, high]",
-          "bounds of the platform's quality_exponent action, within [0, 10]",
-          [](const Json& v, const std::string& p) { return validate_range(v, p, 0.0, kMaxAlpha); }),
+      param::custom("quality_exponent_range", Json::array({0.0, 2.0}), "[low, high]",
+                    "bounds of the platform's quality_exponent action, within [0, 10]",
+                    [](const Json& v, const std::string& p) {
+                      return validate_interval(v, p, 0.0, kMaxAlpha);
+                    }),
       param::custom("objective", "revenue", "metric name or {metric: weight}",
                     "the platform's reward per step: \"revenue\", \"welfare\", "
                     "\"bidder_utility\" or \"efficiency\" of the step, or a weighted sum such "
