@@ -113,7 +113,7 @@ double thread_seconds() {
 // As bench::measure (wall time in m.rates), also recording the rate per CPU second.
 struct Timed {
   Measurement m;
-  std::vector<double> cpu_rates;
+  std::vector<double> cpu_rates = {};
 };
 
 void measure_both(Timed& t, double seconds) {
