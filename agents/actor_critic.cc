@@ -4,7 +4,6 @@
 #include <boost/random/normal_distribution.hpp>
 #include <cmath>
 #include <numbers>
-#include <sstream>
 #include <string>
 
 #include "agents/grid_learner.h"
@@ -38,12 +37,6 @@ Json validate_hidden(const Json& value, const std::string& path) {
   Json out = Json::array();
   for (const auto& n : value) out.push_back(static_cast<int>(n.get<double>()));
   return out;
-}
-
-std::string format_number(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
 }
 
 }  // namespace

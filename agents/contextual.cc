@@ -27,12 +27,6 @@ Json validate_labels(const Json& value, const std::string& path) {
   return value;
 }
 
-std::string joined(const std::vector<std::string>& labels) {
-  std::string out;
-  for (const auto& label : labels) out += (out.empty() ? "" : ", ") + label;
-  return out;
-}
-
 }  // namespace
 
 ParamSpecs observation_feature_params(ObservationFeatures::Scale scale) {
@@ -62,7 +56,7 @@ ObservationFeatures::ObservationFeatures(const Json& params, const PolicyContext
       const int column = space.index_of(label);
       if (column < 0) {
         std::string message = "role '" + ctx.role->name + "' has no observation '" + label +
-                              "' (observations: " + joined(space.labels()) + ")";
+                              "' (observations: " + join_names(space.labels()) + ")";
         const std::string suggestion = closest_match(label, space.labels());
         if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
         throw ConfigError(index_path(path, i), message);

@@ -2,17 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
 namespace agora {
 
 namespace {
-
-std::string format_number(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
-}
 
 Json validate_positive(const Json& value, const std::string& path) {
   if (!value.is_number()) {

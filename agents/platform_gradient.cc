@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <boost/random/bernoulli_distribution.hpp>
 #include <cmath>
-#include <sstream>
 
 #include "core/error.h"
 
@@ -107,12 +106,6 @@ Json PlatformGradient::strategy() const {
 }
 
 namespace {
-
-std::string format_number(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
-}
 
 // A number in (low, high] or [low, high) as the flags say.
 ParamSpec bounded(std::string name, Json default_value, double low, bool low_open, double high,

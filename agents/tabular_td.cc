@@ -6,7 +6,6 @@
 #include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 #include "core/error.h"
 
@@ -16,12 +15,6 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kDefaultDecayRatio = 1000.0;  // null β or d: ε_T = ε_0 / 1000 at the horizon
-
-std::string format_number(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
-}
 
 double number_of(const Json& value, const std::string& path) {
   if (!value.is_number()) {

@@ -128,12 +128,6 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-std::string format_number(double x) {
-  std::ostringstream out;
-  out << x;
-  return out.str();
-}
-
 void check_range(double x, const ParamSpec& spec, const std::string& path) {
   if (!std::isfinite(x))
     throw ConfigError(path, "must be a finite number, got " + format_number(x));
@@ -153,6 +147,18 @@ void check_range(double x, const ParamSpec& spec, const std::string& path) {
 }
 
 }  // namespace
+
+std::string format_number(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
 
 std::string format_range(double low, double high) {
   std::ostringstream out;

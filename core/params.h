@@ -75,6 +75,10 @@ Json validate_value(const Json& value, const ParamSpec& spec, const std::string&
 void reject_unknown_keys(const Json& object, const std::vector<std::string>& allowed,
                          const std::string& path);
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+// A number as it prints in messages (ostream default formatting).
+std::string format_number(double x);
+// "a, b, c".
+std::string join_names(const std::vector<std::string>& names);
 // "[low, high]" as numbers print in messages.
 std::string format_range(double low, double high);
 // An interval parameter: [low, high] with finite min <= low < high <= max; returns it as a

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <string>
 
 #include "core/error.h"
@@ -131,15 +130,9 @@ const std::vector<std::string> kControls = {"reserve", "quality_exponent"};
 const std::vector<std::string> kObjectiveMetrics = {"revenue", "welfare", "bidder_utility",
                                                     "efficiency"};
 
-std::string name_list(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out;
-}
-
 Json validate_controls(const Json& value, const std::string& path) {
   if (!value.is_array() || value.empty()) {
-    throw ConfigError(path, "expected a non-empty list of controls (" + name_list(kControls) +
+    throw ConfigError(path, "expected a non-empty list of controls (" + join_names(kControls) +
                                 "), got " + value.dump());
   }
   std::vector<std::string> seen;
@@ -149,7 +142,7 @@ Json validate_controls(const Json& value, const std::string& path) {
     const auto name = value[i].get<std::string>();
     if (std::find(kControls.begin(), kControls.end(), name) == kControls.end()) {
       std::string message =
-          "unknown control '" + name + "'; the platform can control: " + name_list(kControls);
+          "unknown control '" + name + "'; the platform can control: " + join_names(kControls);
       const std::string suggestion = closest_match(name, kControls);
       if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
       throw ConfigError(where, message);
@@ -168,7 +161,7 @@ Json validate_objective(const Json& value, const std::string& path) {
         kObjectiveMetrics.end()) {
       return;
     }
-    std::string message = "'" + name + "' is not one of: " + name_list(kObjectiveMetrics);
+    std::string message = "'" + name + "' is not one of: " + join_names(kObjectiveMetrics);
     const std::string suggestion = closest_match(name, kObjectiveMetrics);
     if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
     throw ConfigError(where, message);
@@ -178,7 +171,7 @@ Json validate_objective(const Json& value, const std::string& path) {
     return value;
   }
   if (!value.is_object() || value.empty()) {
-    throw ConfigError(path, "expected a metric (" + name_list(kObjectiveMetrics) +
+    throw ConfigError(path, "expected a metric (" + join_names(kObjectiveMetrics) +
                                 ") or an object of weights such as {\"revenue\": 1, "
                                 "\"welfare\": 0.5}, got " +
                                 value.dump());
