@@ -40,6 +40,8 @@ using agora::analysis::RunDirectory;
 using agora::analysis::TableFormat;
 
 using agora::summary_fixture::CellSpec;
+using agora::summary_fixture::config_error;
+using agora::summary_fixture::contains;
 using agora::summary_fixture::kNull;
 using agora::summary_fixture::runs;
 using agora::summary_fixture::RunSpec;
@@ -105,25 +107,6 @@ ComparisonOptions with_bootstrap(int resamples) {
 }
 
 // ---- Checking ----
-
-struct CaughtError {
-  std::string message;
-  std::string path;
-};
-template <typename F>
-CaughtError config_error(F&& action) {
-  try {
-    action();
-  } catch (const ConfigError& e) {
-    return {e.what(), e.path()};
-  }
-  FAIL("expected a ConfigError");
-  return {};
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 bool has_note(const Comparison& c, const std::string& part) {
   for (const auto& note : c.notes) {

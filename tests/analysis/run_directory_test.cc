@@ -26,6 +26,8 @@ using agora::analysis::load_run_directories;
 using agora::analysis::RunDirectory;
 
 using agora::summary_fixture::CellSpec;
+using agora::summary_fixture::config_error;
+using agora::summary_fixture::contains;
 using agora::summary_fixture::kNull;
 using agora::summary_fixture::runs;
 using agora::summary_fixture::RunSpec;
@@ -35,26 +37,6 @@ using agora::summary_fixture::write_run_directory;
 using agora::summary_fixture::write_text;
 
 namespace {
-
-// The ConfigError `load` throws (its what() and path), or fails the test.
-struct CaughtError {
-  std::string message;
-  std::string path;
-};
-template <typename F>
-CaughtError config_error(F&& load) {
-  try {
-    load();
-  } catch (const ConfigError& e) {
-    return {e.what(), e.path()};
-  }
-  FAIL("expected a ConfigError");
-  return {};
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // A minimal valid directory: one cell, one seed, one metric.
 SummarySpec minimal_summary() {

@@ -1,9 +1,10 @@
 // Test support for analysis/: writes summary.json and config.json files shaped like those
 // `agora run` writes (schema_version 1: cells[] with sweep, theory and runs[], each run's
 // metrics holding "mean" and "tail_mean" and, optionally, scalar diagnostics), from a compact
-// description: cells -> seeds -> metric values.
+// description: cells -> seeds -> metric values; and config_error() to catch what loading throws.
 #pragma once
 
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "core/params.h"
 
 namespace agora::summary_fixture {
@@ -146,6 +148,26 @@ inline void write_run_directory(const fs::path& dir, const SummarySpec& spec) {
   if (!spec.table_metrics.empty()) output["table_metrics"] = spec.table_metrics;
   write_text(dir / "config.json",
              Json{{"name", "hand_worked"}, {"horizon", 100}, {"output", output}}.dump(2));
+}
+
+// The ConfigError `action` throws (its what() and path), or fails the test.
+struct CaughtError {
+  std::string message;
+  std::string path;
+};
+template <typename F>
+CaughtError config_error(F&& action) {
+  try {
+    action();
+  } catch (const ConfigError& e) {
+    return {e.what(), e.path()};
+  }
+  FAIL("expected a ConfigError");
+  return {};
+}
+
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
 }
 
 }  // namespace agora::summary_fixture
