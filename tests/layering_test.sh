@@ -13,7 +13,7 @@ check() {  # folder allowed-regex
       echo "FAIL: $file includes $header"
       failures=$((failures + 1))
     fi
-  done < <(cd "$src" && grep -HE '^#include "' "$folder"/*.h "$folder"/*.cc "$folder"/**/*.h 2>/dev/null)
+  done < <(cd "$src" && grep -HE '^#include "' "$folder"/**/*.h "$folder"/**/*.cc 2>/dev/null)
 }
 shopt -s globstar nullglob
 check core '^core/'
