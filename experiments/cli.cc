@@ -17,6 +17,7 @@
 #include "envs/env_registry.h"
 #include "experiments/experiment_config.h"
 #include "experiments/experiment_runner.h"
+#include "experiments/solve_command.h"
 #include "experiments/summary_table.h"
 #include "mechanisms/mechanism.h"
 
@@ -262,6 +263,15 @@ int run_cli(int argc, char** argv) {
                    "percentile-bootstrap intervals with N resamples instead of Student-t")
       ->check(CLI::Range(100, 1000000));
 
+  SolveRequest solve_request;
+  CLI::App* solve = app.add_subcommand(
+      "solve", "equilibrium solvers: Bayes-Nash equilibrium, empirical game, PSRO (a JSON file)");
+  solve->add_option("file", solve_request.file, "solver file (JSON; docs/equilibrium_solvers.md)")
+      ->required();
+  solve->add_option("--set", solve_request.overrides,
+                    "override a value of the file: path=value (repeatable)");
+  solve->add_option("--out", solve_request.out_file, "also write the result as JSON to FILE");
+
   std::vector<std::string> plot_args;
   CLI::App* plot = app.add_subcommand(
       "plot", "figures from a run directory (PNG and PDF, via analysis/python/agora_plot.py)");
@@ -284,6 +294,7 @@ int run_cli(int argc, char** argv) {
     if (app.got_subcommand("list")) return list_units();
     if (*describe) return describe_unit(unit_name);
     if (*compare) return compare_runs(compare_request);
+    if (*solve) return solve_command(solve_request);
     if (*plot) return plot_runs(plot->remaining());
   } catch (const ConfigError& e) {
     std::cerr << "agora: error: " << e.what() << "\n";

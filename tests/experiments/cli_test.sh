@@ -52,6 +52,15 @@ for config in "$src"/experiments/configs/*.json; do
   "$agora" validate "$config" >/dev/null || fail "example $(basename "$config") does not validate"
 done
 
+# --- every example solver file runs (agora solve) ----------------------------------------------
+for file in "$src"/experiments/solvers/*.json; do
+  "$agora" solve "$file" --out "$work/solve.json" >"$work/solve.txt" || fail "solver $(basename "$file") fails"
+  grep -q '"result"' "$work/solve.json" || fail "solver $(basename "$file") wrote no result"
+done
+grep -q 'NashConv' "$work/solve.txt" || fail "solve prints no NashConv"
+echo '{"solver": "bne", "params": {"n_bidder": 2}}' >"$work/bad_solver.json"
+check_error "params.n_bidder" "$agora" solve "$work/bad_solver.json"
+
 # --- determinism: byte-identical results whatever the thread count ------------------------
 small=(--set horizon=300 --set seeds.count=3 --quiet)
 "$agora" run "$quick" --out "$work/t1" --threads 1 "${small[@]}" >"$work/t1.txt" || fail "run threads=1"
