@@ -40,12 +40,12 @@ check_error "" "$agora" run "$quick"
 check_error "" "$agora" frobnicate
 
 # --- informational commands ---------------------------------------------------------------
-"$agora" --version | grep -q '^agora ' || fail "--version"
-"$agora" --help | grep -q 'run' || fail "--help"
-"$agora" list | grep -q 'second_price' || fail "list lacks second_price"
-"$agora" list | grep -q 'hedge' || fail "list lacks hedge"
-"$agora" describe auction | grep -q 'n_bidders (int, default 2' || fail "describe auction"
-"$agora" validate --print "$quick" | grep -q '"rounds_per_step": 1' || fail "validate --print lacks defaults"
+"$agora" --version | grep '^agora ' >/dev/null || fail "--version"
+"$agora" --help | grep 'run' >/dev/null || fail "--help"
+"$agora" list | grep 'second_price' >/dev/null || fail "list lacks second_price"
+"$agora" list | grep 'hedge' >/dev/null || fail "list lacks hedge"
+"$agora" describe auction | grep 'n_bidders (int, default 2' >/dev/null || fail "describe auction"
+"$agora" validate --print "$quick" | grep '"rounds_per_step": 1' >/dev/null || fail "validate --print lacks defaults"
 
 # --- every example config validates -------------------------------------------------------
 for config in "$src"/experiments/configs/*.json; do
@@ -122,7 +122,7 @@ grep -q '\\toprule' "$work/t1.tex" && grep -q '\\bottomrule' "$work/t1.tex" ||
 [[ $(wc -l <"$work/t1.csv") -eq 3 ]] || fail "CSV should have a header and 2 rows"
 "$agora" compare "$work/t1" --format markdown --metrics revenue,nash_conv,external_regret |
   grep -q '^| --- |' || fail "compare --format markdown"
-"$agora" compare "$work/int" --metrics revenue 2>&1 | grep -q 'interrupted by SIGINT' ||
+"$agora" compare "$work/int" --metrics revenue 2>&1 | grep 'interrupted by SIGINT' >/dev/null ||
   fail "compare does not flag the interrupted run"
 check_error "no such run directory" "$agora" compare "$work/missing"
 check_error "unknown metric 'revenu'; did you mean 'revenue'?" "$agora" compare "$work/t1" --metrics revenu
