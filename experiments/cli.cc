@@ -19,6 +19,8 @@
 #include "experiments/experiment_runner.h"
 #include "experiments/solve_command.h"
 #include "experiments/summary_table.h"
+#include "mechanisms/content/creator_payment.h"
+#include "mechanisms/content/exposure_rule.h"
 #include "mechanisms/mechanism.h"
 
 namespace agora {
@@ -30,6 +32,8 @@ std::vector<UnitInfo> all_units() {
   for (auto& info : EnvRegistry::instance().infos()) units.push_back(info);
   for (auto& info : MechanismRegistry::instance().infos()) units.push_back(info);
   for (auto& info : AgentRegistry::instance().infos()) units.push_back(info);
+  for (auto& info : ExposureRuleRegistry::instance().infos()) units.push_back(info);
+  for (auto& info : CreatorPaymentRegistry::instance().infos()) units.push_back(info);
   return units;
 }
 
