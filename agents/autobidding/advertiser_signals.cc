@@ -46,6 +46,13 @@ ParamSpec spend_target_param() {
       "rest of the day's traffic, 'even' = min(budget × expected_spend_share, budget_remaining)");
 }
 
+ParamSpec budget_fraction_param() {
+  return param::real("budget_fraction", 1.0,
+                     "φ: aim at spending φ × the daily budget (e.g. 0.95 with day-long steps, so "
+                     "an exhausted budget still reads as overspending)")
+      .range(1e-6, 1.0);
+}
+
 AdvertiserSignals::AdvertiserSignals(const RoleSpec& role, const std::string& error_path,
                                      std::initializer_list<Signal> needed) {
   const Space& observations = role.observation_space;

@@ -27,6 +27,12 @@
 //                zero spend says nothing about the bid).
 // With day-long steps (s = f = 1) both are the daily budget. The nominal spend B · s_t
 // normalises pacing errors, so step sizes and gains are dimensionless.
+// budget_fraction φ in (0, 1] (default 1) aims at spending φ B a day instead of B: the budget
+// treated as available is reduced by (1 − φ) B ("remaining": max(0, budget_remaining − (1 − φ) B)
+// spread as above; "even": min(φ B s_t, that)). With steps as long as the budget's day, an
+// exhausted budget reads as spend = B = target (the env stops the bids at the cap), which hides
+// the overspend from the dual; aiming at φ < 1 (e.g. 0.95) keeps the signal: an exhausted day
+// has spend above target and the multiplier comes down until the budget no longer runs out.
 #pragma once
 
 #include <array>
@@ -59,6 +65,8 @@ enum class SpendTargetMode { kRemaining, kEven };
 SpendTargetMode spend_target_mode(const std::string& name);
 // The "target" parameter shared by the pacing agents.
 ParamSpec spend_target_param();
+// The "budget_fraction" parameter (φ above) shared by the pacing agents.
+ParamSpec budget_fraction_param();
 
 class AdvertiserSignals {
  public:
@@ -93,10 +101,15 @@ class AdvertiserSignals {
            get(observations, agent, Signal::kExpectedSpendShare);
   }
   // ρ_t as above; needs kBudgetRemaining and, for kRemaining, kDayFractionLeft.
-  double spend_target(const RowBatch& observations, int agent, SpendTargetMode mode) const {
-    const double remaining = get(observations, agent, Signal::kBudgetRemaining);
+  double spend_target(const RowBatch& observations, int agent, SpendTargetMode mode,
+                      double budget_fraction = 1.0) const {
+    double remaining = get(observations, agent, Signal::kBudgetRemaining);
+    if (budget_fraction < 1.0) {
+      remaining -= (1.0 - budget_fraction) * get(observations, agent, Signal::kBudget);
+      if (remaining < 0.0) remaining = 0.0;
+    }
     if (mode == SpendTargetMode::kEven) {
-      const double nominal = nominal_spend(observations, agent);
+      const double nominal = budget_fraction * nominal_spend(observations, agent);
       return nominal < remaining ? nominal : remaining;
     }
     const double share = get(observations, agent, Signal::kExpectedSpendShare);

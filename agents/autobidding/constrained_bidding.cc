@@ -111,7 +111,8 @@ void ConstrainedBidding::learn(const Transition& transition) {
     }
     const double nominal = signals_.nominal_spend(before, agent);
     if (config_.pace_budget && nominal > 0.0) {
-      const double target = signals_.spend_target(before, agent, config_.target);
+      const double target =
+          signals_.spend_target(before, agent, config_.target, config_.budget_fraction);
       mu_[i] = std::clamp(mu_[i] + config_.budget_step * (spend - target) / nominal, 0.0,
                           config_.mu_max);
     }
@@ -145,6 +146,7 @@ std::unique_ptr<Policy> make(const Json& params, const PolicyContext& ctx) {
   config.budget_step = params.at("budget_step").get<double>();
   config.mu_max = params.at("mu_max").get<double>();
   config.target = spend_target_mode(params.at("target").get<std::string>());
+  config.budget_fraction = params.at("budget_fraction").get<double>();
   if (config.initial_lambda > config.lambda_max) {
     throw ConfigError(join_path(join_path(ctx.path, "params"), "initial_lambda"),
                       "must be at most lambda_max (" + format_number(config.lambda_max) +
@@ -172,7 +174,7 @@ const bool registered = AgentRegistry::instance().add(
       positive_real("lambda_max", 100.0, "cap on λ"),
       param::boolean("pace_budget", true, "pace the daily budget with μ when it is > 0"),
       positive_real("budget_step", 0.1, "ε: budget dual step (as dual_pacing's step_size)"),
-      positive_real("mu_max", 100.0, "cap on μ"), spend_target_param()}},
+      positive_real("mu_max", 100.0, "cap on μ"), spend_target_param(), budget_fraction_param()}},
     &make);
 
 }  // namespace

@@ -32,6 +32,8 @@
 //   budget_step          number > 0, default 0.1      ε
 //   mu_max               number > 0, default 100
 //   target               "remaining" | "even", default "remaining"   ρ_t (advertiser_signals.h)
+//   budget_fraction      number in (0, 1], default 1   φ: aim at φ × the budget
+//   (advertiser_signals.h)
 //
 // Aggarwal, Badanidiyuru & Mehta, "Autobidding with constraints", WINE (2019); Balseiro, Lu &
 // Mirrokni, "The best of many worlds: dual mirror descent for online allocation problems",
@@ -55,6 +57,7 @@ struct ConstrainedBiddingConfig {
   double budget_step = 0.1;
   double mu_max = 100.0;
   SpendTargetMode target = SpendTargetMode::kRemaining;
+  double budget_fraction = 1.0;
 };
 
 class ConstrainedBidding : public Policy {

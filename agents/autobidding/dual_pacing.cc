@@ -37,7 +37,8 @@ void DualPacing::learn(const Transition& transition) {
     if (transition.outcome.terminated(agent)) left_[i] = 1;
     const double nominal = signals_.nominal_spend(before, agent);
     if (!(nominal > 0.0)) continue;
-    const double target = signals_.spend_target(before, agent, config_.target);
+    const double target =
+        signals_.spend_target(before, agent, config_.target, config_.budget_fraction);
     const double spend = signals_.get(after, agent, Signal::kSpend);
     const double error = (spend - target) / nominal;
     if (!std::isfinite(error)) {
@@ -65,6 +66,7 @@ std::unique_ptr<Policy> make(const Json& params, const PolicyContext& ctx) {
   config.initial_mu = params.at("initial_mu").get<double>();
   config.mu_max = params.at("mu_max").get<double>();
   config.target = spend_target_mode(params.at("target").get<std::string>());
+  config.budget_fraction = params.at("budget_fraction").get<double>();
   if (config.initial_mu > config.mu_max) {
     throw ConfigError(join_path(join_path(ctx.path, "params"), "initial_mu"),
                       "must be at most mu_max (" + format_number(config.mu_max) + "), got " +
@@ -87,7 +89,7 @@ const bool registered = AgentRegistry::instance().add(
      {positive_real("step_size", 0.1, "ε: dual step per unit of spend error / nominal spend"),
       param::real("initial_mu", 0.0, "μ at the start").range(0.0, std::nullopt),
       positive_real("mu_max", 100.0, "cap on μ; the multiplier stays ≥ 1 / (1 + mu_max)"),
-      spend_target_param()}},
+      spend_target_param(), budget_fraction_param()}},
     &make);
 
 }  // namespace

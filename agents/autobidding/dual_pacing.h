@@ -19,6 +19,7 @@
 //   initial_mu  number ≥ 0, default 0     μ at the start
 //   mu_max      number > 0, default 100   cap on μ (the multiplier stays ≥ 1 / (1 + μ_max))
 //   target      "remaining" | "even", default "remaining"   ρ_t (advertiser_signals.h)
+//   budget_fraction number in (0, 1], default 1   φ: aim at φ × the budget (advertiser_signals.h)
 // The multiplier is clipped to the action's bounds.
 //
 // Balseiro & Gur, "Learning in repeated auctions with budgets: regret minimization and
@@ -37,6 +38,7 @@ struct DualPacingConfig {
   double initial_mu = 0.0;
   double mu_max = 100.0;
   SpendTargetMode target = SpendTargetMode::kRemaining;
+  double budget_fraction = 1.0;
 };
 
 class DualPacing : public Policy {

@@ -41,7 +41,8 @@ void PidPacing::learn(const Transition& transition) {
     if (transition.outcome.terminated(agent)) left_[i] = 1;
     const double nominal = signals_.nominal_spend(before, agent);
     if (!(nominal > 0.0)) continue;
-    const double target = signals_.spend_target(before, agent, config_.target);
+    const double target =
+        signals_.spend_target(before, agent, config_.target, config_.budget_fraction);
     const double error = (target - signals_.get(after, agent, Signal::kSpend)) / nominal;
     if (!std::isfinite(error)) {
       throw InvariantError("pid_pacing: non-finite spend or target for advertiser " +
@@ -86,6 +87,7 @@ std::unique_ptr<Policy> make(const Json& params, const PolicyContext& ctx) {
   config.max_multiplier = max.is_null() ? signals.multiplier_high()
                                         : std::min(max.get<double>(), signals.multiplier_high());
   config.target = spend_target_mode(params.at("target").get<std::string>());
+  config.budget_fraction = params.at("budget_fraction").get<double>();
   if (!(config.max_multiplier > 0.0)) {
     throw ConfigError(join_path(params_path, "max_multiplier"),
                       "the multiplier bound must be > 0; the action allows at most " +
@@ -125,7 +127,7 @@ const bool registered = AgentRegistry::instance().add(
       positive_real("max_multiplier", nullptr,
                     "upper bound on the multiplier; null = the action's upper bound")
           .allow_null(),
-      spend_target_param()}},
+      spend_target_param(), budget_fraction_param()}},
     &make);
 
 }  // namespace

@@ -24,6 +24,8 @@
 //   min_multiplier      number > 0, default 0.01              m_min (also capped by the action)
 //   max_multiplier      number > 0 or null, default null      m_max; null = the action's bound
 //   target              "remaining" | "even", default "remaining"   ρ_t
+//   budget_fraction     number in (0, 1], default 1   φ: aim at φ × the budget
+//   (advertiser_signals.h)
 //
 // Zhang, Rong, Wang, Zhu & Wang, "Feedback control of real-time display advertising", WSDM
 // (2016); Åström & Hägglund, Advanced PID Control (2006), ch. 3 (integrator windup).
@@ -44,6 +46,7 @@ struct PidPacingConfig {
   double min_multiplier = 0.01;
   double max_multiplier = 1.0;  // already capped by the action bound
   SpendTargetMode target = SpendTargetMode::kRemaining;
+  double budget_fraction = 1.0;
 };
 
 class PidPacing : public Policy {

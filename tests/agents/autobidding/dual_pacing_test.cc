@@ -41,11 +41,11 @@ struct Outcome {
 };
 
 Outcome run_fluid(const std::string& type, const Json& params, const std::vector<double>& rates,
-                  int steps_per_day = 4, std::int64_t horizon = 400) {
+                  int steps_per_day = 4, std::int64_t horizon = 400, int auctions = 500) {
   FluidPacingConfig config;
   config.advertisers.clear();
   for (const double rate : rates) config.advertisers.push_back(FluidAdvertiser{rate, 0, 0, 0});
-  config.auctions_per_step = 500;
+  config.auctions_per_step = auctions;
   config.steps_per_day = steps_per_day;
   config.horizon = horizon;
   FluidPacingEnv env(config);
@@ -102,6 +102,27 @@ TEST_CASE("dual_pacing: converges to the fluid optimum m* = sqrt(6 rho) and spen
     // out 3/4 and 2/5 of the auctions of these two advertisers).
     CHECK(out.depleted < 0.05);
   }
+}
+
+TEST_CASE("dual_pacing: with day-long steps, budget_fraction < 1 keeps the overspend visible") {
+  // One step per day and ρ = 1/24 per auction. Bidding value (m = 1) exhausts the budget after
+  // about a quarter of the day's auctions, the env stops the bids at the cap, and the step's
+  // spend reads as the budget itself: with φ = 1 the spend error is 0 and μ never moves. Aiming
+  // at φ = 0.95 B, an exhausted day has spend B > target, so μ rises until the budget lasts the
+  // day: m² / 6 = φ ρ, m = sqrt(6 φ ρ) = 0.487. With R = 5000 auctions per day the day's spend
+  // has relative sd ≈ 3%, so the cap (5% above target, 1.6 sd) truncates few days and biases m
+  // up by well under 1%; 3% tolerance. While the budget runs out the error is only 1 − φ per
+  // step, so the climb to μ* = 1.05 takes about μ* / (ε (1 − φ)) steps: ε = 1 (20 days).
+  const std::vector<double> rates = {1.0 / 24.0};
+  const Outcome stuck = run_fluid("dual_pacing", Json::object(), rates, 1, 200, 5000);
+  CHECK(stuck.mean_multiplier[0] > 0.95);
+  CHECK(stuck.depleted > 0.5);
+  const Outcome paced =
+      run_fluid("dual_pacing", Json{{"budget_fraction", 0.95}, {"step_size", 1.0}}, rates, 1, 200,
+                5000);
+  CHECK(paced.mean_multiplier[0] == doctest::Approx(std::sqrt(6.0 * 0.95 / 24.0)).epsilon(0.03));
+  CHECK(paced.mean_day_ratio[0] == doctest::Approx(0.95).epsilon(0.03));
+  CHECK(paced.depleted < 0.05);
 }
 
 TEST_CASE("dual_pacing: the dual step is the projected subgradient step of the paper") {
