@@ -132,10 +132,18 @@ def cell_style(i):
 
 
 def short_value(value):
-    """A swept value for a legend: objects as key=value pairs, long lists as their length."""
+    """A swept value for a legend: a unit selector {"name", "params"} as name(params), other
+    objects as key=value pairs (empty ones left out), long lists as their length."""
     if isinstance(value, dict):
-        return ", ".join(short_value(v) if isinstance(v, dict) else f"{k}={short_value(v)}"
-                         for k, v in value.items())
+        if "name" in value and set(value) <= {"name", "params"}:
+            params = short_value(value.get("params") or {})
+            return f"{value['name']}({params})" if params else str(value["name"])
+        parts = []
+        for k, v in value.items():
+            text = short_value(v)
+            if text:
+                parts.append(text if isinstance(v, dict) else f"{k}={text}")
+        return ", ".join(parts)
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, str):
