@@ -60,23 +60,25 @@
 // "engagement", "user_retention" and "ad_load"; its reward is a weighted sum of the period's
 // metrics (objective). Metrics then add "platform_reserve" / "platform_ad_load".
 //
+// Code: the users and the traffic (sessions, pages, diurnal curve, platform role) are this
+// env's; everything about advertisers, bids, pacing, retrieval, the page auction, clicks,
+// prices and the advertiser role is the AdServer's (envs/ad_market/ad_server.h), which other
+// envs host with their own users.
+//
 // Parameters: envs/ad_market/ad_market_config.cc (`agora describe ad_market`).
 // Sources: Edelman, Ostrovsky & Schwarz (2007) and Varian (2007) for position auctions;
 // Balseiro & Gur (2019) and Balseiro et al. (2017) for pacing; McMahan et al. (2013) for
 // online CTR prediction; Abrams & Vee (2007) for ad fatigue in position auctions.
 #pragma once
 
-#include <memory>
+#include <utility>
 #include <vector>
 
 #include "envs/ad_market/ad_market_config.h"
-#include "envs/ad_market/advertisers.h"
-#include "envs/ad_market/budget_pacing.h"
-#include "envs/ad_market/click_predictor.h"
+#include "envs/ad_market/ad_server.h"
 #include "envs/ad_market/users.h"
 #include "envs/env.h"
 #include "envs/env_registry.h"
-#include "mechanisms/mechanism.h"
 
 namespace agora {
 
@@ -86,7 +88,7 @@ class AdMarketEnv final : public Env {
 
   const AdMarketConfig& config() const { return config_; }
   const UserPopulation& users() const { return users_; }
-  const AdvertiserPool& advertisers() const { return advertisers_; }
+  const AdvertiserPool& advertisers() const { return server_.advertisers(); }
 
   // The traffic share of hours [h0, h1) of a day (h in [0, 24]) under the diurnal curve.
   double traffic_share(double h0, double h1) const;
@@ -96,84 +98,30 @@ class AdMarketEnv final : public Env {
   void on_step(const std::vector<RowBatch>& actions, Rng& rng, StepResult& result) override;
 
  private:
-  struct Candidate {
-    double score;
-    double bid;
-    double relevance;
-    int ad;
+  struct Traffic {
+    double page_views = 0.0;
+    double sessions = 0.0;
+    int user_churns = 0;
   };
-  struct StepTotals;
-  // Retrieval order: coarse score, then the advertiser's index (a function object, so that
-  // the sorts inline it).
-  struct RetrievalOrder {
-    bool operator()(const Candidate& a, const Candidate& b) const {
-      return a.score > b.score || (a.score == b.score && a.ad < b.ad);
-    }
-  };
-  static constexpr RetrievalOrder retrieved_before{};
 
   AdMarketEnv(AdMarketConfig config, const EnvContext& ctx);
 
-  void run_interval(double start_hour, double hours, double share, Rng& rng, StepTotals& totals);
-  void run_session(int user, double t_hours, Rng& rng, StepTotals& totals);
-  void start_retrieval(int user);
-  // Walks the retrieval order and fills page_* with the page's auction candidates; returns
-  // how many.
-  int select_candidates(int user, Rng& rng);
-  // Runs the page's auction over `m` candidates and `slots` ad positions, draws clicks and
-  // conversions; returns the ads shown.
-  int show_page(int user, int slots, int m, Rng& rng, StepTotals& totals);
-  void record_click(int ad, double relevance, double price, Rng& rng);
-  // The active advertisers' targeting, bid bases and coarse qualities for retrieval: built at
-  // the step's start, bids refreshed at every pacing interval.
-  void pack_active();
-  void refresh_bids();
-  // Retrieval for `user`: fills head_ with the best candidates in retrieval order, or with
-  // `everyone`, retrieved_ with all of them unordered; returns how many there are.
-  int retrieve(int user, bool everyone);
-  // The r-th candidate of the session in retrieval order, null past the end (retrieves and
-  // sorts everyone the first time r passes the head).
-  const Candidate* retrieved_at(int r, int user);
-  AuctionOutcome& outcome_for(int slots, int bidders);
-  void fill_observations(RoleState& state) const;
+  void run_interval(double start_hour, double hours, double share, Rng& rng, Traffic& traffic);
+  void run_session(int user, double t_hours, Rng& rng, Traffic& traffic);
+  AdViewer viewer(int user) const {
+    return {users_.interests(user), users_.exposure(user), users_.fatigue_factor(user)};
+  }
+  // The advertisers' view of the clock at hour_.
+  AdDayClock day_clock() const;
+  void fill_metrics(const AdStepStats& ads, const Traffic& traffic, int users_at_start, int returns,
+                    Eigen::ArrayXd& m) const;
 
   const AdMarketConfig config_;
   const std::vector<std::pair<int, double>> objective_;  // platform role: metric, weight
-  const std::shared_ptr<const Mechanism> mechanism_;
-  const bool use_additive_;
   const int positions_;
-  const int max_candidates_;
-  const bool throttling_;
-  const int head_capacity_;  // candidates kept in order per session (more when throttling)
   UserPopulation users_;
-  AdvertiserPool advertisers_;
-  ClickPredictor predictor_;
-  BudgetPacer pacer_;
-
-  // Per step.
-  std::vector<double> multiplier_;
-  std::vector<int> active_ads_;
-  std::vector<float> active_targeting_;  // active ads x topics
-  std::vector<float> dots_;              // per active ad, for the session's user
-  std::vector<double> base_bid_;         // m β v (x p̂CVR per unit relevance), per active ad
-  std::vector<double> coarse_quality_;   // per active ad
-  std::vector<char> bid_scales_;         // the bid is proportional to relevance (CVR-based)
-  std::vector<double> spend_, value_, clicks_, conversions_, impressions_;
-  // Per session and page, sized once.
-  std::vector<Candidate> retrieved_;
-  std::vector<Candidate> head_;
-  int head_size_ = 0;
-  int tail_start_ = 0;
-  int tail_size_ = 0;        // -1: not retrieved yet
-  int retrieved_count_ = 0;  // throttling: everyone is retrieved, ordered up to sorted_upto_
-  int sorted_upto_ = 0;
-  std::vector<int> frequency_;
-  std::vector<int> touched_;
-  std::vector<int> page_ad_;
-  std::vector<double> page_bid_, page_quality_, page_additive_, page_truth_, page_relevance_;
-  std::vector<std::unique_ptr<AuctionOutcome>> outcomes_;  // by (slots - 1) x C + bidders - 1
+  AdServer server_;
   double hour_ = 0.0;  // hours since the episode start at the step's start
-  BatchTerms terms_;   // the period's reserve (the platform agent's, else none)
   double ad_load_ = 1.0;
 };
 
