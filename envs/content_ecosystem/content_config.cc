@@ -223,6 +223,13 @@ ParamSpecs content_ecosystem_params() {
       param::boolean("region_metrics", true,
                      "add the metrics demand_share_<r> and supply_share_<r> for every topic "
                      "region r (the terms of the content gap)"),
+      param::custom("ads", nullptr, "null or {ad_load, positions, advertisers, platform, ...}",
+                    "ads in the feed (envs/content_ecosystem/feed_ads_config.h): null = none; "
+                    "an object adds the role 'advertiser' (ad_market's contract, "
+                    "docs/autobidding.md) and ad metrics, and needs a position-auction "
+                    "mechanism",
+                    &validate_feed_ads)
+          .allow_null(),
   };
 }
 
@@ -284,6 +291,8 @@ ContentConfig read_content_config(const Json& p, const std::string& path) {
   c.exposure_rule_params = p.at("exposure_rule").at("params");
   c.payment = p.at("payment").at("name").get<std::string>();
   c.payment_params = p.at("payment").at("params");
+  c.has_ads = !p.at("ads").is_null();
+  if (c.has_ads) c.ads = read_feed_ads_config(p.at("ads"), join_path(path, "ads"), c.topics);
   return c;
 }
 

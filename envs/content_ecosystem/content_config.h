@@ -10,6 +10,7 @@
 #include "core/params.h"
 #include "envs/content_ecosystem/content_creators.h"
 #include "envs/content_ecosystem/content_users.h"
+#include "envs/content_ecosystem/feed_ads_config.h"
 #include "envs/content_ecosystem/recommender.h"
 
 namespace agora {
@@ -34,6 +35,8 @@ struct ContentConfig {
   Json exposure_rule_params;
   std::string payment;
   Json payment_params;
+  bool has_ads = false;  // params.ads is an object (envs/content_ecosystem/feed_ads.h)
+  FeedAdsConfig ads;
 };
 
 ParamSpecs content_ecosystem_params();

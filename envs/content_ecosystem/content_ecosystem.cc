@@ -47,6 +47,9 @@ std::vector<std::string> content_metric_names(const ContentConfig& config) {
     for (int r = 0; r < config.topics; ++r) names.push_back("demand_share_" + std::to_string(r));
     for (int r = 0; r < config.topics; ++r) names.push_back("supply_share_" + std::to_string(r));
   }
+  if (config.has_ads) {
+    names.insert(names.end(), FeedAds::metric_names().begin(), FeedAds::metric_names().end());
+  }
   return names;
 }
 
@@ -86,6 +89,7 @@ std::vector<RoleSpec> make_roles(const ContentConfig& c) {
                                       Eigen::ArrayXd::Constant(c.dim, 1.0), action_labels);
   }
   creator.feedback = Feedback::kFull;
+  if (c.has_ads) return {creator, FeedAds::advertiser_role(c.ads)};
   return {creator};
 }
 
@@ -131,6 +135,16 @@ ContentEcosystemEnv::ContentEcosystemEnv(ContentConfig config, const EnvContext&
   gini_scratch_.reserve(n);
   demand_.assign(static_cast<std::size_t>(config_.topics), 0.0);
   supply_.assign(static_cast<std::size_t>(config_.topics), 0.0);
+  if (config_.has_ads) {
+    if (!ctx.mechanism) {
+      throw ConfigError("mechanism", "ads need a mechanism (" + join_path(ctx.path, "params.ads") +
+                                         " is set): add \"mechanism\": {\"name\": \"gsp\"} "
+                                         "(gsp, vcg, first_price or second_price)");
+    }
+    ads_ = std::make_unique<FeedAds>(config_.ads, space_.centroids(), k_, config_.users.count,
+                                     ctx.mechanism);
+    outside_shift_.assign(static_cast<std::size_t>(config_.users.count), 0.0);
+  }
 }
 
 int ContentEcosystemEnv::metric(const std::string& name) const {
@@ -154,6 +168,10 @@ void ContentEcosystemEnv::on_reset(Rng& rng, StepResult& result) {
   oracle_ready_ = false;
   result.roles[0].active = creators_.active();
   fill_observations(result);
+  if (ads_) {
+    ads_->reset(rng, result.roles[1]);
+    std::fill(outside_shift_.begin(), outside_shift_.end(), 0.0);
+  }
 }
 
 void ContentEcosystemEnv::read_actions(const RowBatch& actions) {
@@ -183,6 +201,9 @@ void ContentEcosystemEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng
                                        active(i));
   }
   recommender_.prepare(creators_.directions(), terms_);
+  if (ads_) {
+    ads_->begin_period(actions[1], result.roles[1], static_cast<int>(users_.active().count()));
+  }
   run_sessions(rng);
   pay(impressions_, consumptions_, satisfaction_, payments_);
   RoleState& state = result.roles[0];
@@ -199,6 +220,7 @@ void ContentEcosystemEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng
   const int creator_exits = creators_.settle(rewards_, state.terminated);
   const int user_exits = users_.churn_and_return(rng);
   const int entrants = creators_.enter(rng);
+  if (ads_) ad_stats_ = ads_->end_period(result.roles[1], rng);
   state.active = creators_.active();
   oracle_ready_ = false;
   fill_metrics(result, active_before, creator_exits, entrants, user_exits);
@@ -235,7 +257,7 @@ void ContentEcosystemEnv::run_sessions(Rng& rng) {
     rule_->select(ExposureBatch{block_scores_.data(), count, n_, k_}, block_slate_, rng);
     AGORA_CHECK_EQ(block_slate_.rows(), count);
     AGORA_CHECK_EQ(block_slate_.cols(), k_);
-    // Slate assembly: ads in the feed (not implemented yet) would be placed into the slates here.
+    // Ads (FeedAds) enter each feed between the exposure rule and the user's choice.
     for (int r = 0; r < count; ++r) {
       const int u = sessions_[first + r];
       const float* x = prefs.row(u).data();
@@ -257,7 +279,12 @@ void ContentEcosystemEnv::run_sessions(Rng& rng) {
         shown_freshness_ += freshness(j);
       }
       covered_ += best_affinity >= threshold;
-      const int choice = draw_logit_choice(v, v0, rng);
+      FeedAdsOutcome ad;
+      if (ads_) {
+        ad = ads_->serve(u, std::span<const float>(x, static_cast<std::size_t>(dim)), shown, rng);
+        outside_shift_[static_cast<std::size_t>(u)] = ad.outside_shift;
+      }
+      const int choice = draw_logit_choice(v, v0 + ad.outside_shift, rng);
       double value = 0.0;
       if (choice >= 0) {
         const auto j = static_cast<std::size_t>(slates_(u, choice));
@@ -266,7 +293,7 @@ void ContentEcosystemEnv::run_sessions(Rng& rng) {
         satisfaction_[j] += value;
         ++consumed_;
       }
-      users_.record_session(u, value);
+      users_.record_session(u, value - ad.annoyance);
       demand_[static_cast<std::size_t>(
           space_.region_of(std::span<const float>(x, static_cast<std::size_t>(dim))))] += 1.0;
     }
@@ -347,7 +374,7 @@ void ContentEcosystemEnv::fill_metrics(StepResult& result, int active_before, in
   m(kUserRetention) = static_cast<double>(users_.active().count()) / users_.count();
   m(kUserExits) = user_exits;
   m(kPayments) = total(payments_);
-  m(kRevenue) = 0.0;
+  m(kRevenue) = ads_ ? ad_stats_.server.revenue : 0.0;
   if (config_.region_metrics) {
     const double demand = total(demand_), supply = total(supply_);
     for (int r = 0; r < config_.topics; ++r) {
@@ -355,6 +382,11 @@ void ContentEcosystemEnv::fill_metrics(StepResult& result, int active_before, in
       m(kMetricCount + r) = demand > 0.0 ? demand_[s] / demand : 0.0;
       m(kMetricCount + config_.topics + r) = supply > 0.0 ? supply_[s] / supply : 0.0;
     }
+  }
+  if (ads_) {
+    const int first = kMetricCount + (config_.region_metrics ? 2 * config_.topics : 0);
+    FeedAds::write_metrics(ad_stats_,
+                           std::span<double>(m.data() + first, FeedAds::metric_names().size()));
   }
 }
 
@@ -389,8 +421,9 @@ void ContentEcosystemEnv::add_expected(int user, std::span<float> row, const Flo
   std::span<double> pi(inclusion_.data(), static_cast<std::size_t>(n_));
   rule_->inclusion_probabilities(row, k_, pi);
   const double v0 = config_.users.outside_utility;
+  const double v_out = ads_ ? v0 + outside_shift_[static_cast<std::size_t>(user)] : v0;
   const Eigen::ArrayXd& quality = creators_.quality();
-  double top = v0;
+  double top = v_out;
   for (int j = 0; j < n_; ++j) {
     const auto s = static_cast<std::size_t>(j);
     if (pi[s] > 0.0) {
@@ -398,7 +431,7 @@ void ContentEcosystemEnv::add_expected(int user, std::span<float> row, const Flo
       top = std::max(top, attraction_[s]);
     }
   }
-  double denominator = std::exp(v0 - top);
+  double denominator = std::exp(v_out - top);
   for (int j = 0; j < n_; ++j) {
     const auto s = static_cast<std::size_t>(j);
     if (pi[s] > 0.0) denominator += pi[s] * std::exp(attraction_[s] - top);
@@ -528,7 +561,9 @@ const bool registered = EnvRegistry::instance().add(
      "leave for good. Full-information feedback (counterfactual rewards). Metrics: quality, "
      "freshness, exposure entropy and Gini, coverage, content gap by region, creator "
      "retention and earnings, engagement, satisfaction, user retention, payments. Ben-Porat & "
-     "Tennenholtz (2018); Hron et al. (2022); Carbonell & Goldstein (1998). "
+     "Tennenholtz (2018); Hron et al. (2022); Carbonell & Goldstein (1998). Optional ads in "
+     "the feed (params.ads) add the role 'advertiser' with ad_market's advertisers, pacing "
+     "and position auctions, and ad fatigue and diversity that cost user satisfaction. "
      "docs/content_ecosystem.md.",
      content_ecosystem_params()},
     EnvFactory{&make, false});

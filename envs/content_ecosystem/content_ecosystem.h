@@ -13,8 +13,11 @@
 //    rule (mechanisms/content/exposure_rule.h: top_k, softmax, shapley_mediator) turns the
 //    scores into a slate of K items, and the user picks one item or the outside option by a
 //    logit model. Satisfaction accumulates; users churn and return.
-//    [Ads in the feed would enter here, between the exposure rule and the user's choice:
-//    not implemented yet.]
+//    Ads (optional, params.ads; envs/content_ecosystem/feed_ads.h): between the exposure rule
+//    and the choice, FeedAds places ads among the slate's items and auctions them among the
+//    advertisers (role "advertiser", ad_market's contract); each ad raises the outside
+//    option's utility by ad_aversion and costs the session's value an annoyance that grows
+//    with ad fatigue and repetition, so ads lower engagement, satisfaction and retention.
 // 3. The payment rule (mechanisms/content/creator_payment.h) splits the bonus pool using the
 //    period's per-creator impressions, consumptions, satisfaction and quality.
 // 4. Creator i's reward (utility) for the period:
@@ -55,6 +58,7 @@
 #include "envs/content_ecosystem/content_config.h"
 #include "envs/content_ecosystem/content_creators.h"
 #include "envs/content_ecosystem/content_users.h"
+#include "envs/content_ecosystem/feed_ads.h"
 #include "envs/content_ecosystem/recommender.h"
 #include "envs/content_ecosystem/topic_space.h"
 #include "envs/env.h"
@@ -138,6 +142,9 @@ class ContentEcosystemEnv final : public Env, public CounterfactualFeedback {
   double shown_quality_ = 0.0, shown_freshness_ = 0.0;
   std::int64_t covered_ = 0, consumed_ = 0;
   std::vector<double> demand_, supply_;
+  std::unique_ptr<FeedAds> ads_;       // null without ads
+  FeedAdsPeriodStats ad_stats_;        // the last period's
+  std::vector<double> outside_shift_;  // per user: the ads' shift of its last session
 
   // Oracle state (last period), built lazily.
   mutable bool oracle_ready_ = false;
