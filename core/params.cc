@@ -308,6 +308,7 @@ Json describe_params(const ParamSpecs& specs) {
     } else {
       entry["default"] =
           spec.default_value.is_null() && !spec.nullable ? Json("(required)") : spec.default_value;
+      if (!spec.fields.empty()) entry["fields"] = describe_params(spec.fields);
     }
     if (spec.min || spec.max) {
       auto bound = [&spec](std::optional<double> b, const char* none) {

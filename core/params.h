@@ -35,13 +35,19 @@ struct ParamSpec {
   std::vector<std::string> choices;  // kString: allowed values (empty: any)
   std::string doc;
   std::string type_doc;    // kCustom: how the value looks, for `agora describe`
-  ParamSpecs fields;       // kObject: the nested parameters
+  ParamSpecs fields;       // kObject: the nested parameters; kCustom: documented ones, if any
   CustomValidator custom;  // kCustom
   bool nullable = false;   // null is a valid value ("automatic"), kept as null
 
   ParamSpec& range(std::optional<double> lo, std::optional<double> hi) {
     min = lo;
     max = hi;
+    return *this;
+  }
+  // A custom parameter whose value, when given, is an object with these parameters: shown by
+  // `agora describe` (the validator still decides).
+  ParamSpec& document_fields(ParamSpecs nested) {
+    fields = std::move(nested);
     return *this;
   }
   ParamSpec& allow_null() {

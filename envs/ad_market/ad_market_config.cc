@@ -191,7 +191,8 @@ ParamSpecs ad_market_params() {
                     "advertiser_surplus, engagement, user_retention and ad_load and is "
                     "rewarded by objective ({metric: weight}, default {\"revenue\": 1})",
                     &validate_platform_role)
-          .allow_null(),
+          .allow_null()
+          .document_fields(platform_role_fields()),
   };
 }
 

@@ -197,9 +197,6 @@ ParamSpecs ad_advertiser_params() {
 ParamSpecs ad_platform_params(bool page_layout) {
   ParamSpecs fields = {
       param::integer("candidates", 10, "candidates retrieved per auction (C)").range(1, 10000),
-      param::integer("frequency_cap", 0,
-                     "impressions of one advertiser per user session (0: no cap)")
-          .range(0, 100000),
       param::text("budget_guard", "positive", {"positive", "bid"},
                   "which advertisers may enter an auction: \"positive\" while some of the "
                   "day's budget remains (a day's spend exceeds the budget by less than the "
@@ -227,6 +224,9 @@ ParamSpecs ad_platform_params(bool page_layout) {
   };
   if (!page_layout) return fields;
   ParamSpecs layout = {
+      param::integer("frequency_cap", 0,
+                     "impressions of one advertiser per user session (0: no cap)")
+          .range(0, 100000),
       param::real_list("position_ctr", Json::array({1.0, 0.6, 0.4}),
                        "position effects of the ad positions on a page, non-increasing, in "
                        "(0, 1]; its length K is the number of ad positions")
@@ -334,7 +334,7 @@ PlatformConfig read_ad_platform(const Json& p, const std::string& path) {
     c.ad_load = p.at("ad_load").get<double>();
   }
   c.candidates = p.at("candidates").get<int>();
-  c.frequency_cap = p.at("frequency_cap").get<int>();
+  c.frequency_cap = p.value("frequency_cap", 0);  // page layouts only (ad_platform_params)
   c.fatigue_penalty = p.at("fatigue_penalty").get<double>();
   c.budget_covers_bid = p.at("budget_guard").get<std::string>() == "bid";
   const auto model = p.at("click_model").get<std::string>();

@@ -75,8 +75,9 @@ struct AdServerConfig {
 ParamSpec probability_param(std::string name, double value, std::string doc);
 
 ParamSpecs ad_advertiser_params();
-// The platform's parameters. With page_layout false, position_ctr and ad_load (which describe
-// an ad_market page) are left out, for hosts that lay out ads themselves.
+// The platform's parameters. With page_layout false, position_ctr, ad_load and frequency_cap
+// (which describe ad_market's pages and sessions) are left out, for hosts that lay out ads
+// themselves (a feed shows one page per session, where a per-session cap would never bind).
 ParamSpecs ad_platform_params(bool page_layout = true);
 // Position effects: non-empty, each in (0, 1], non-increasing.
 std::vector<double> checked_position_ctr(const Json& values, const std::string& path);

@@ -229,7 +229,8 @@ ParamSpecs content_ecosystem_params() {
                     "docs/autobidding.md) and ad metrics, and needs a position-auction "
                     "mechanism",
                     &validate_feed_ads)
-          .allow_null(),
+          .allow_null()
+          .document_fields(feed_ads_params()),
   };
 }
 

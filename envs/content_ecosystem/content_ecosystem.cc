@@ -1,6 +1,7 @@
 #include "envs/content_ecosystem/content_ecosystem.h"
 
 #include <algorithm>
+#include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
 #include <limits>
 
@@ -232,6 +233,13 @@ void ContentEcosystemEnv::run_sessions(Rng& rng) {
   const BoolArray& user_active = users_.active();
   for (int u = 0; u < users_.count(); ++u) {
     if (user_active(u)) sessions_.push_back(u);
+  }
+  if (config_.has_ads) {  // budgets run out in session order: no user is always last
+    const int n = static_cast<int>(sessions_.size());
+    for (int i = 0; i + 1 < n; ++i) {
+      std::swap(sessions_[i],
+                sessions_[boost::random::uniform_int_distribution<int>(i, n - 1)(rng)]);
+    }
   }
   for (auto* v : {&impressions_, &consumptions_, &satisfaction_}) {
     std::fill(v->begin(), v->end(), 0.0);

@@ -87,10 +87,12 @@ class FeedAds {
 
   // The last feed's ads: feed positions (0-based) and advertisers, in feed order.
   std::span<const int> feed_positions() const { return {positions_.data(), last_ads_}; }
-  std::span<const int> feed_advertisers() const { return server_.page_ads(); }
+  std::span<const int> feed_advertisers() const {
+    return last_ads_ > 0 ? server_.page_ads() : std::span<const int>();
+  }
   // For tests: a user's ad interests (unit, topics), exposure stock and diversity.
   std::span<const float> interests_of(std::span<const float> preference);
-  double exposure(int user) const { return stock_[user]; }
+  double exposure(int user) const { return fatigue_stock(user); }
   double diversity(int user) const;
 
  private:

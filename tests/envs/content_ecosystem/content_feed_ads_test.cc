@@ -100,7 +100,10 @@ TEST_CASE("content_feed_ads: the advertiser role and the ad metrics") {
   CHECK(spend == doctest::Approx(r.metrics(content.metric("revenue"))));
   CHECK(r.metrics(content.metric("ad_load")) > 0.0);
   CHECK(r.metrics(content.metric("ad_load")) <= 0.4 + 1e-12);
-  CHECK(r.metrics(content.metric("active_advertisers")) == 4.0);
+  // The 4 initial advertisers plus this period's entrants, as the role's active flags say.
+  const double active = static_cast<double>(r.roles[1].active.count());
+  CHECK(active >= 4.0);
+  CHECK(r.metrics(content.metric("active_advertisers")) == active);
 }
 
 // One creator, K = 1, one ad per feed (ad_load 1) at feed position 0 (effect 1), one
