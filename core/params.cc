@@ -182,6 +182,32 @@ Json validate_interval(const Json& value, const std::string& path, double min, d
   return Json::array({low, high});
 }
 
+Json validate_name_list(const Json& value, const std::string& path,
+                        const std::vector<std::string>& known, const std::string& what) {
+  if (!value.is_array() || value.empty()) {
+    throw ConfigError(path, "expected a non-empty list of " + what + "s (" + join_names(known) +
+                                "), got " + value.dump());
+  }
+  std::vector<std::string> seen;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::string where = index_path(path, i);
+    if (!value[i].is_string()) throw ConfigError(where, "expected a name, got " + value[i].dump());
+    const auto name = value[i].get<std::string>();
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string message =
+          "unknown " + what + " '" + name + "' (known: " + join_names(known) + ")";
+      const std::string suggestion = closest_match(name, known);
+      if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
+      throw ConfigError(where, message);
+    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      throw ConfigError(where, "'" + name + "' is listed twice");
+    }
+    seen.push_back(name);
+  }
+  return value;
+}
+
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
   std::size_t best_distance = std::string::npos;

@@ -131,28 +131,7 @@ const std::vector<std::string> kObjectiveMetrics = {"revenue", "welfare", "bidde
                                                     "efficiency"};
 
 Json validate_controls(const Json& value, const std::string& path) {
-  if (!value.is_array() || value.empty()) {
-    throw ConfigError(path, "expected a non-empty list of controls (" + join_names(kControls) +
-                                "), got " + value.dump());
-  }
-  std::vector<std::string> seen;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const std::string where = index_path(path, i);
-    if (!value[i].is_string()) throw ConfigError(where, "expected a name, got " + value[i].dump());
-    const auto name = value[i].get<std::string>();
-    if (std::find(kControls.begin(), kControls.end(), name) == kControls.end()) {
-      std::string message =
-          "unknown control '" + name + "'; the platform can control: " + join_names(kControls);
-      const std::string suggestion = closest_match(name, kControls);
-      if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
-      throw ConfigError(where, message);
-    }
-    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-      throw ConfigError(where, "'" + name + "' is listed twice");
-    }
-    seen.push_back(name);
-  }
-  return value;
+  return validate_name_list(value, path, kControls, "control");
 }
 
 Json validate_objective(const Json& value, const std::string& path) {
