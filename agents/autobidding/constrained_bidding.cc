@@ -18,18 +18,16 @@ ConstrainedBidding::ConstrainedBidding(const PolicyContext& ctx,
                 Signal::kTargetCpa, Signal::kTargetRoas}),
       config_(config),
       path_(ctx.path),
-      agents_(ctx.agents),
+      turns_(ctx.agents),
       constraint_(ctx.agents.size(), Constraint::kUnknown),
       target_(ctx.agents.size(), 0.0),
       lambda_(ctx.agents.size(), config.initial_lambda),
       mu_(ctx.agents.size(), 0.0),
       total_value_(ctx.agents.size(), 0.0),
-      total_conversions_(ctx.agents.size(), 0.0),
-      acted_(ctx.agents.size(), 0),
-      left_(ctx.agents.size(), 0) {}
+      total_conversions_(ctx.agents.size(), 0.0) {}
 
 void ConstrainedBidding::read_constraint(const RowBatch& observations, std::size_t i) {
-  const int agent = agents_[i];
+  const int agent = turns_.agents()[i];
   const double cpa = signals_.get(observations, agent, Signal::kTargetCpa);
   const double roas = signals_.get(observations, agent, Signal::kTargetRoas);
   if (cpa > 0.0 && roas > 0.0) {
@@ -71,23 +69,16 @@ double ConstrainedBidding::multiplier(int i) const {
 
 void ConstrainedBidding::act(const RowBatch& observations, const BoolArray& active,
                              RowBatch& actions) {
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    const int agent = agents_[i];
-    acted_[i] = active(agent) && !left_[i];
-    if (!acted_[i]) continue;
+  turns_.act(active, [&](std::size_t i, int agent) {
     if (constraint_[i] == Constraint::kUnknown) read_constraint(observations, i);
     signals_.write(actions, agent, multiplier(static_cast<int>(i)));
-  }
+  });
 }
 
 void ConstrainedBidding::learn(const Transition& transition) {
   const RowBatch& before = transition.observations;
   const RowBatch& after = transition.outcome.observations;
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    if (!acted_[i]) continue;
-    acted_[i] = 0;
-    const int agent = agents_[i];
-    if (transition.outcome.terminated(agent)) left_[i] = 1;
+  turns_.learn(transition.outcome, [&](std::size_t i, int agent) {
     const double spend = signals_.get(after, agent, Signal::kSpend);
     const double value = signals_.get(after, agent, Signal::kValueObtained);
     const double conversions = signals_.get(after, agent, Signal::kConversions);
@@ -116,15 +107,15 @@ void ConstrainedBidding::learn(const Transition& transition) {
       mu_[i] = std::clamp(mu_[i] + config_.budget_step * (spend - target) / nominal, 0.0,
                           config_.mu_max);
     }
-  }
+  });
 }
 
 Json ConstrainedBidding::strategy() const {
   static constexpr const char* kNames[] = {"unknown", "none", "roas", "cpa"};
   Json per_agent = Json::array();
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
+  for (std::size_t i = 0; i < turns_.size(); ++i) {
     const int k = static_cast<int>(i);
-    per_agent.push_back({{"agent", agents_[i]},
+    per_agent.push_back({{"agent", turns_.agents()[i]},
                          {"constraint", kNames[static_cast<int>(constraint_[i])]},
                          {"lambda", lambda_[i]},
                          {"mu", mu_[i]},

@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "agents/autobidding/advertiser_signals.h"
+#include "agents/autobidding/agent_turns.h"
 #include "agents/policy.h"
 
 namespace agora {
@@ -80,15 +81,13 @@ class ConstrainedBidding : public Policy {
   const AdvertiserSignals signals_;
   const ConstrainedBiddingConfig config_;
   const std::string path_;
-  const std::vector<int> agents_;
+  AgentTurns turns_;
   std::vector<Constraint> constraint_;
   std::vector<double> target_;  // T or A
   std::vector<double> lambda_;
   std::vector<double> mu_;
   std::vector<double> total_value_;
   std::vector<double> total_conversions_;
-  std::vector<char> acted_;
-  std::vector<char> left_;
 };
 
 }  // namespace agora

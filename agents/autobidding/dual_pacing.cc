@@ -14,29 +14,21 @@ DualPacing::DualPacing(const PolicyContext& ctx, const DualPacingConfig& config)
                {Signal::kBudget, Signal::kSpend, Signal::kBudgetRemaining, Signal::kDayFractionLeft,
                 Signal::kExpectedSpendShare}),
       config_(config),
-      agents_(ctx.agents),
-      mu_(ctx.agents.size(), config.initial_mu),
-      acted_(ctx.agents.size(), 0),
-      left_(ctx.agents.size(), 0) {}
+      turns_(ctx.agents),
+      mu_(ctx.agents.size(), config.initial_mu) {}
 
 void DualPacing::act(const RowBatch& /*observations*/, const BoolArray& active, RowBatch& actions) {
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    const int agent = agents_[i];
-    acted_[i] = active(agent) && !left_[i];
-    if (acted_[i]) signals_.write(actions, agent, multiplier(static_cast<int>(i)));
-  }
+  turns_.act(active, [&](std::size_t i, int agent) {
+    signals_.write(actions, agent, multiplier(static_cast<int>(i)));
+  });
 }
 
 void DualPacing::learn(const Transition& transition) {
   const RowBatch& before = transition.observations;
   const RowBatch& after = transition.outcome.observations;
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    if (!acted_[i]) continue;
-    acted_[i] = 0;
-    const int agent = agents_[i];
-    if (transition.outcome.terminated(agent)) left_[i] = 1;
+  turns_.learn(transition.outcome, [&](std::size_t i, int agent) {
     const double nominal = signals_.nominal_spend(before, agent);
-    if (!(nominal > 0.0)) continue;
+    if (!(nominal > 0.0)) return;
     const double target =
         signals_.spend_target(before, agent, config_.target, config_.budget_fraction);
     const double spend = signals_.get(after, agent, Signal::kSpend);
@@ -46,14 +38,15 @@ void DualPacing::learn(const Transition& transition) {
                            std::to_string(agent));
     }
     mu_[i] = std::clamp(mu_[i] + config_.step_size * error, 0.0, config_.mu_max);
-  }
+  });
 }
 
 Json DualPacing::strategy() const {
   Json per_agent = Json::array();
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    per_agent.push_back(
-        {{"agent", agents_[i]}, {"mu", mu_[i]}, {"multiplier", multiplier(static_cast<int>(i))}});
+  for (std::size_t i = 0; i < turns_.size(); ++i) {
+    per_agent.push_back({{"agent", turns_.agents()[i]},
+                         {"mu", mu_[i]},
+                         {"multiplier", multiplier(static_cast<int>(i))}});
   }
   return {{"algorithm", "dual_pacing"}, {"agents", std::move(per_agent)}};
 }

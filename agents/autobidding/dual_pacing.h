@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "agents/autobidding/advertiser_signals.h"
+#include "agents/autobidding/agent_turns.h"
 #include "agents/policy.h"
 
 namespace agora {
@@ -55,10 +56,8 @@ class DualPacing : public Policy {
  private:
   const AdvertiserSignals signals_;
   const DualPacingConfig config_;
-  const std::vector<int> agents_;
+  AgentTurns turns_;
   std::vector<double> mu_;
-  std::vector<char> acted_;
-  std::vector<char> left_;
 };
 
 }  // namespace agora

@@ -5,20 +5,15 @@ namespace agora {
 FixedMultiplier::FixedMultiplier(const PolicyContext& ctx, double multiplier)
     : signals_(*ctx.role, join_path(ctx.path, "type"), {}),
       multiplier_(signals_.clip(multiplier)),
-      agents_(ctx.agents),
-      left_(ctx.agents.size(), 0) {}
+      turns_(ctx.agents) {}
 
 void FixedMultiplier::act(const RowBatch& /*observations*/, const BoolArray& active,
                           RowBatch& actions) {
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    if (active(agents_[i]) && !left_[i]) signals_.write(actions, agents_[i], multiplier_);
-  }
+  turns_.act(active, [&](std::size_t, int agent) { signals_.write(actions, agent, multiplier_); });
 }
 
 void FixedMultiplier::learn(const Transition& transition) {
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    if (transition.outcome.terminated(agents_[i])) left_[i] = 1;
-  }
+  turns_.learn(transition.outcome, [](std::size_t, int) {});
 }
 
 Json FixedMultiplier::strategy() const {

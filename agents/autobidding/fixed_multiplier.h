@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "agents/autobidding/advertiser_signals.h"
+#include "agents/autobidding/agent_turns.h"
 #include "agents/policy.h"
 
 namespace agora {
@@ -31,8 +32,7 @@ class FixedMultiplier : public Policy {
  private:
   const AdvertiserSignals signals_;
   const double multiplier_;
-  const std::vector<int> agents_;
-  std::vector<char> left_;
+  AgentTurns turns_;
 };
 
 }  // namespace agora

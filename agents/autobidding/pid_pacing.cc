@@ -16,31 +16,22 @@ PidPacing::PidPacing(const PolicyContext& ctx, const PidPacingConfig& config)
       log_initial_(std::log(config.initial_multiplier)),
       log_min_(std::log(config.min_multiplier)),
       log_max_(std::log(config.max_multiplier)),
-      agents_(ctx.agents),
+      turns_(ctx.agents),
       multiplier_(ctx.agents.size(), config.initial_multiplier),
       integral_(ctx.agents.size(), 0.0),
-      last_error_(ctx.agents.size(), 0.0),
-      acted_(ctx.agents.size(), 0),
-      left_(ctx.agents.size(), 0) {}
+      last_error_(ctx.agents.size(), 0.0) {}
 
 void PidPacing::act(const RowBatch& /*observations*/, const BoolArray& active, RowBatch& actions) {
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    const int agent = agents_[i];
-    acted_[i] = active(agent) && !left_[i];
-    if (acted_[i]) signals_.write(actions, agent, multiplier_[i]);
-  }
+  turns_.act(active,
+             [&](std::size_t i, int agent) { signals_.write(actions, agent, multiplier_[i]); });
 }
 
 void PidPacing::learn(const Transition& transition) {
   const RowBatch& before = transition.observations;
   const RowBatch& after = transition.outcome.observations;
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    if (!acted_[i]) continue;
-    acted_[i] = 0;
-    const int agent = agents_[i];
-    if (transition.outcome.terminated(agent)) left_[i] = 1;
+  turns_.learn(transition.outcome, [&](std::size_t i, int agent) {
     const double nominal = signals_.nominal_spend(before, agent);
-    if (!(nominal > 0.0)) continue;
+    if (!(nominal > 0.0)) return;
     const double target =
         signals_.spend_target(before, agent, config_.target, config_.budget_fraction);
     const double error = (target - signals_.get(after, agent, Signal::kSpend)) / nominal;
@@ -58,13 +49,13 @@ void PidPacing::learn(const Transition& transition) {
     const bool winds_up = (raw > log_max_ && error > 0.0) || (raw < log_min_ && error < 0.0);
     if (!winds_up) integral_[i] = integrated;
     multiplier_[i] = std::exp(std::clamp(output(integral_[i]), log_min_, log_max_));
-  }
+  });
 }
 
 Json PidPacing::strategy() const {
   Json per_agent = Json::array();
-  for (std::size_t i = 0; i < agents_.size(); ++i) {
-    per_agent.push_back({{"agent", agents_[i]},
+  for (std::size_t i = 0; i < turns_.size(); ++i) {
+    per_agent.push_back({{"agent", turns_.agents()[i]},
                          {"multiplier", multiplier_[i]},
                          {"integral", integral_[i]},
                          {"last_error", last_error_[i]}});

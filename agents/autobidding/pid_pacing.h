@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "agents/autobidding/advertiser_signals.h"
+#include "agents/autobidding/agent_turns.h"
 #include "agents/policy.h"
 
 namespace agora {
@@ -65,12 +66,10 @@ class PidPacing : public Policy {
   const double log_initial_;
   const double log_min_;
   const double log_max_;
-  const std::vector<int> agents_;
+  AgentTurns turns_;
   std::vector<double> multiplier_;
   std::vector<double> integral_;
   std::vector<double> last_error_;
-  std::vector<char> acted_;
-  std::vector<char> left_;
 };
 
 }  // namespace agora
