@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "core/error.h"
+#include "core/json_input.h"
 
 namespace agora::analysis {
 
@@ -13,13 +15,11 @@ namespace {
 namespace fs = std::filesystem;
 
 Json read_json_file(const fs::path& file) {
-  std::ifstream in(file);
+  std::ifstream in(file, std::ios::binary);
   if (!in) throw ConfigError(file.string(), "cannot open file");
-  try {
-    return Json::parse(in);
-  } catch (const Json::parse_error& e) {
-    throw ConfigError(file.string(), std::string("malformed JSON: ") + e.what());
-  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_json(text.str(), file.string());
 }
 
 const Json& member(const Json& object, const char* key, const std::string& where) {

@@ -5,10 +5,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "agents/policy.h"
 #include "core/error.h"
+#include "core/json_input.h"
 #include "core/rng.h"
 #include "envs/env_registry.h"
 #include "mechanisms/mechanism.h"
@@ -50,20 +52,6 @@ std::vector<PathToken> parse_path(const std::string& path, const std::string& er
   return tokens;
 }
 
-std::string line_column(const std::string& text, std::size_t byte) {
-  std::size_t line = 1;
-  std::size_t column = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
 std::string describe_value(const Json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
@@ -79,17 +67,7 @@ Json read_json_file(const std::string& path) {
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  try {
-    return Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    std::string what = e.what();
-    const std::size_t detail = what.find("parse error");
-    const std::size_t colon = what.find(": ", detail == std::string::npos ? 0 : detail);
-    const std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
-    const std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
-    throw ConfigError(path, "malformed JSON at " + line_column(text, at) + ": " + reason);
-  }
+  return parse_json(buffer.str(), path);
 }
 
 bool path_exists(const Json& config, const std::string& path) {
@@ -156,13 +134,9 @@ void apply_override(Json& config, const std::string& assignment) {
   }
   const std::string path = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
-  Json value;
-  try {
-    value = Json::parse(text);
-  } catch (const Json::parse_error&) {
-    value = text;
-  }
-  set_at_path(config, path, value, false, "--set " + path);
+  const std::string error_path = "--set " + path;
+  const std::optional<Json> parsed = try_parse_json(text, error_path);
+  set_at_path(config, path, parsed ? *parsed : Json(text), false, error_path);
 }
 
 namespace {

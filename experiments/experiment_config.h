@@ -74,8 +74,8 @@ struct ExperimentConfig {
   DiagnosticsConfig diagnostics;
 };
 
-// Reads and parses a JSON file; ConfigError on a missing file or malformed JSON (with line
-// and column).
+// Reads and parses a JSON file; ConfigError on a missing file, malformed JSON or a number too
+// large for a double (with line and column; core/json_input.h).
 Json read_json_file(const std::string& path);
 // Applies "a.b[2].c=value" to `config` (creating objects along the way).
 void apply_override(Json& config, const std::string& assignment);

@@ -45,12 +45,29 @@ def _scalar(value):
     return value.item() if hasattr(value, "item") else value
 
 
+def _finite_float(text):
+    """json's parse_float hook: like agora (core/json_input.h), reject numbers beyond a double."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number {text} is too large for a double")
+    return value
+
+
+def _no_constant(name):
+    """json's parse_constant hook: NaN and Infinity are not JSON (agora rejects them too)."""
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _strict_json(text):
+    return json.loads(text, parse_float=_finite_float, parse_constant=_no_constant)
+
+
 def _json_attr(attrs, key, path):
     if key not in attrs:
         return None
     try:
-        return json.loads(_text(attrs[key]))
-    except json.JSONDecodeError as e:
+        return _strict_json(_text(attrs[key]))
+    except ValueError as e:  # json.JSONDecodeError is a ValueError
         raise AgoraLogError(f"{path}: attribute '{key}' is not valid JSON: {e}") from None
 
 
@@ -289,11 +306,11 @@ def load(run_dir, allow_incomplete=False):
 def _read_json(path, what):
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
+            return _strict_json(f.read())
     except FileNotFoundError:
         raise AgoraLogError(f"{path}: no {what}; not an Agora run directory (or the run "
                             f"was killed before writing it)") from None
-    except (OSError, json.JSONDecodeError) as e:
+    except (OSError, ValueError) as e:  # json.JSONDecodeError is a ValueError
         raise AgoraLogError(f"{path}: cannot read {what}: {e}") from None
 
 

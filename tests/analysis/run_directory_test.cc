@@ -195,6 +195,12 @@ TEST_CASE("load_run_directories: ConfigErrors name the file or option") {
     const auto error = config_error([&] { load_run_directories(tmp.path().string()); });
     CHECK(error.path == (tmp / "b_bad" / "summary.json").string());
   }
+  SUBCASE("a number too large for a double names the file, line and column") {
+    write_text(tmp / "summary.json", "{\"schema_version\": 1,\n \"x\": 1e999}");
+    const auto error = config_error([&] { load_run_directories(tmp.path().string()); });
+    CHECK(error.path == (tmp / "summary.json").string());
+    CHECK(contains(error.message, "number 1e999 at line 2, column 7 is too large for a double"));
+  }
   SUBCASE("malformed config.json") {
     write_run_directory(tmp.path(), minimal_summary());
     write_text(tmp / "config.json", "{");

@@ -275,6 +275,17 @@ class LoadErrors(unittest.TestCase):
             f.write("{not json")
         self.assert_error("summary.json: cannot read summary.json", self.tmp)
 
+    def test_summary_number_too_large_for_a_double(self):
+        """Like `agora compare`, a number beyond a double (json would read inf) is an error."""
+        with open(os.path.join(self.tmp, "summary.json"), "w") as f:
+            f.write('{"schema_version": 1, "x": 1e999}')
+        self.assert_error("summary.json: cannot read summary.json: number 1e999 is too large "
+                          "for a double", self.tmp)
+        with open(os.path.join(self.tmp, "summary.json"), "w") as f:
+            f.write('{"schema_version": 1, "x": NaN}')
+        self.assert_error("summary.json: cannot read summary.json: NaN is not valid JSON",
+                          self.tmp)
+
     def test_incomplete_file_is_rejected_unless_allowed(self):
         directory = copy_run("quickstart", self.tmp)
         path = os.path.join(directory, "runs", "cell1_seed2.h5")
