@@ -26,23 +26,25 @@ BidRegret grid_regret(const PiecewiseLinear& utility, double bid, std::span<cons
   out.utility = utility(bid);
   out.best_utility = out.utility;
   out.best_bid = bid;
-  const auto consider = [&](double b) {
-    const double u = utility(b);
-    if (u > out.best_utility) {
-      out.best_utility = u;
+  const auto consider = [&](double value, double b, bool attained) {
+    if (value > out.best_utility) {
+      out.best_utility = value;
       out.best_bid = b;
+      out.attained = attained;
     }
   };
   double low = grid[0];
   double high = grid[0];
   for (const double b : grid) {
-    consider(b);
+    consider(utility(b), b, true);
     low = std::min(low, b);
     high = std::max(high, b);
   }
   if (include_thresholds) {
     for (const LinearPiece& p : utility.pieces()) {
-      if (p.from >= low && p.from <= high) consider(p.from);
+      if (p.from < low || p.from > high) continue;
+      consider(p.at, p.from, true);
+      if (p.from < high) consider(p.intercept + p.slope * p.from, p.from, false);
     }
   }
   out.regret = out.best_utility - out.utility;

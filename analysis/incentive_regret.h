@@ -11,8 +11,18 @@
 //   ex_post_regret: sup over all bids in [low, high], computed exactly from the pieces — the
 //     best deviation sits at a rank-changing threshold (or just above it, where the supremum
 //     is a limit: `attained` is false and the best bid is the threshold itself) or at an end;
-//   grid_regret: max over a finite grid of bids (what a grid learner could have played), plus
-//     the thresholds inside the grid's range when include_thresholds is set.
+//   grid_regret: max over a finite grid of bids (what a grid learner could have played). With
+//     include_thresholds, it is the supremum of u over the grid together with, for every
+//     threshold t in [min grid, max grid]: the tie at t itself (the point value u(t)) and, when
+//     t < max grid, the bids just above t (the one-sided limit lim_{b↓t} u(b): overtaking at
+//     t, which the tie delivers only in part). If that limit is the best, best_bid = t and
+//     attained = false: u(t) itself is less, and the value is the supremum approached by bids
+//     just above t — reached by them when u is flat there (second price, GSP, VCG), never
+//     when it decreases (first price, all-pay). Limits from the left are not scored; for
+//     auction utilities they never matter, since between thresholds clicks are constant and
+//     payment constant or increasing in the bid (slope <= 0). For such utilities best_utility
+//     and regret equal ex_post_regret's over [min grid, max grid] (best_bid may differ when
+//     several bids reach the supremum).
 // See e.g. Edelman, Ostrovsky & Schwarz (2007) §3 on GSP's incentives to shade, and Nekipelov,
 // Syrgkanis & Tardos, "Econometrics for learning agents" (EC 2015) for regret as a measure of
 // bidding behaviour.
@@ -29,7 +39,8 @@ struct BidRegret {
   double utility = 0.0;       // utility of the bid actually made
   double best_utility = 0.0;  // utility of the best deviation (a supremum, see attained)
   double best_bid = 0.0;      // where it is reached or approached
-  bool attained = true;       // false: only approached by bids next to best_bid (for auction
+  bool attained = true;       // utility(best_bid) == best_utility; false: best_utility is
+                              // the limit of the utility next to best_bid (for auction
                               // utilities: just above it)
 };
 
