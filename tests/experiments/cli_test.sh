@@ -36,6 +36,8 @@ check_error "is not empty and is not an earlier Agora run directory" "$agora" ru
 check_error "unknown env, mechanism or agent 'hedgee'; did you mean 'hedge'?" "$agora" describe hedgee
 check_error "horizon: must be at least 1, got 0" "$agora" validate "$quick" --set horizon=0
 check_error "env.params.feedback: 'fulll' is not one of" "$agora" validate "$quick" --set env.params.feedback=fulll
+check_error "--set mechanism.params.reserve: number 1e999 is too large for a double" "$agora" validate "$quick" --set mechanism.params.reserve=1e999
+check_error "--set mechanism.params.reserve: number -1e999 is too large for a double" "$agora" run "$quick" --out "$work/overflow" --set mechanism.params.reserve=-1e999
 check_error "" "$agora" run "$quick"
 check_error "" "$agora" frobnicate
 
@@ -52,6 +54,34 @@ for config in "$src"/experiments/configs/*.json; do
   "$agora" validate "$config" >/dev/null || fail "example $(basename "$config") does not validate"
 done
 
+# --- the mechanism catalogue runs and matches its closed forms (docs/mechanisms.md) ----------
+catalogue="$src/experiments/configs/mechanism_catalogue.json"
+"$agora" run "$catalogue" --out "$work/catalogue" --threads 2 --set horizon=100 --set seeds.count=2 \
+  >"$work/catalogue.txt" 2>/dev/null || fail "mechanism_catalogue run exit code $?"
+for column in revenue welfare ex_post_regret; do
+  grep -q "$column" "$work/catalogue.txt" || fail "mechanism_catalogue table lacks $column"
+done
+[[ $(grep -c '^mechanism=' "$work/catalogue.txt") -eq 14 ]] || fail "mechanism_catalogue table lacks rows"
+/usr/bin/python3 - "$work/catalogue/summary.json" <<'PY' || fail "mechanism_catalogue numbers off theory"
+import json, sys
+cells = json.load(open(sys.argv[1]))["cells"]
+def mean(cell, metric):
+    return cells[cell]["metrics"][metric]["mean"]["mean"]
+# (cell index, metric, closed form): 2 bidders iid U[0,1], ctr (1, 0.5), E[quality] = 1,
+# truthful bids; derivations in docs/mechanisms.md. 20000 auctions per cell: tolerance 0.015
+# is about 6 standard errors.
+checks = [(0, "revenue", 1 / 3), (0, "welfare", 5 / 6), (0, "ex_post_regret", 1 / 24),
+          (1, "revenue", 5 / 6), (1, "ex_post_regret", 7 / 24), (2, "revenue", 1.0),
+          (5, "revenue", 1 / 3), (6, "revenue", 23 / 48), (6, "welfare", 2 / 3),
+          (9, "revenue", 31 / 48)]
+bad = [(c, m, mean(c, m), want) for c, m, want in checks if abs(mean(c, m) - want) > 0.015]
+bad += [(c, "ex_post_regret", mean(c, "ex_post_regret"), 0.0) for c in (4, 11, 12, 13)
+        if abs(mean(c, "ex_post_regret")) > 1e-9]  # VCG and Myerson are truthful
+for b in bad:
+    print("cell %d %s = %.4f, theory %.4f" % b)
+sys.exit(1 if bad else 0)
+PY
+
 # --- every example solver file runs (agora solve) ----------------------------------------------
 for file in "$src"/experiments/solvers/*.json; do
   "$agora" solve "$file" --out "$work/solve.json" >"$work/solve.txt" || fail "solver $(basename "$file") fails"
@@ -60,6 +90,8 @@ done
 grep -q 'NashConv' "$work/solve.txt" || fail "solve prints no NashConv"
 echo '{"solver": "bne", "params": {"n_bidder": 2}}' >"$work/bad_solver.json"
 check_error "params.n_bidder" "$agora" solve "$work/bad_solver.json"
+echo '{"solver": "bne", "params": {"n_bidders": 1e999}}' >"$work/overflow_solver.json"
+check_error "overflow_solver.json: number 1e999 at line 1, column 43 is too large for a double" "$agora" solve "$work/overflow_solver.json"
 
 # --- determinism: byte-identical results whatever the thread count ------------------------
 small=(--set horizon=300 --set seeds.count=3 --quiet)
