@@ -132,6 +132,7 @@ ValueDistribution::ValueDistribution(const Json& config) : config_(config) {
       kind_ = Kind::kConstant;
     } else {
       uniform_ = boost::random::uniform_real_distribution<double>(a_, b_);
+      halved_range_ = b_ / 2 - a_ / 2 > std::numeric_limits<double>::max() / 2;
     }
   } else if (kind == "exponential") {
     kind_ = Kind::kExponential;

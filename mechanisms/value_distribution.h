@@ -40,7 +40,7 @@ class ValueDistribution {
   double draw(Rng& rng) const {
     switch (kind_) {
       case Kind::kUniform:
-        return uniform_(rng);
+        return halved_range_ ? uniform_(rng) : uniform_real(rng, a_, b_);
       case Kind::kExponential:
         return exponential_(rng);
       case Kind::kLognormal:
@@ -55,8 +55,13 @@ class ValueDistribution {
   void draw_n(Rng& rng, double* out, int n) const {
     switch (kind_) {
       case Kind::kUniform: {
-        const auto uniform = uniform_;
-        for (int i = 0; i < n; ++i) out[i] = uniform(rng);
+        if (halved_range_) {
+          for (int i = 0; i < n; ++i) out[i] = uniform_(rng);
+          return;
+        }
+        const double low = a_;
+        const double high = b_;
+        for (int i = 0; i < n; ++i) out[i] = uniform_real(rng, low, high);
         return;
       }
       case Kind::kExponential: {
@@ -123,7 +128,10 @@ class ValueDistribution {
   Kind kind_;
   double a_ = 0.0;
   double b_ = 0.0;
+  // Uniform draws are Boost's uniform_real_distribution, through core/rng.h's exact fast path
+  // unless the range is so wide that Boost halves it first.
   boost::random::uniform_real_distribution<double> uniform_;
+  bool halved_range_ = false;
   boost::random::exponential_distribution<double> exponential_;
   mutable boost::random::lognormal_distribution<double> lognormal_;
 };
