@@ -6,11 +6,44 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
+#include <cstddef>
 #include <span>
 
 #include "core/piecewise_linear.h"
 
 namespace agora {
+
+// The first index k in [from, x.size()) with x[k] >= v, as std::lower_bound returns it. Grids
+// are usually evenly spaced, so the search starts from the index interpolated between the end
+// points (`scale` = (size − 1) / (back − front)) and falls back to bisection only when that
+// guess is more than one point off.
+inline std::size_t grid_lower_bound(std::span<const double> x, std::size_t from, double v,
+                                    double scale) {
+  const std::size_t n = x.size();
+  const double position = std::ceil((v - x.front()) * scale);
+  std::size_t k = n;
+  if (position <= static_cast<double>(from)) {
+    k = from;
+  } else if (position < static_cast<double>(n)) {
+    k = static_cast<std::size_t>(position);
+  }
+  const auto below = [&](std::size_t i) { return i > from && x[i - 1] >= v; };
+  const auto above = [&](std::size_t i) { return i < n && x[i] < v; };
+  if (below(k)) {
+    --k;
+    if (below(k)) {
+      return static_cast<std::size_t>(std::lower_bound(x.begin() + from, x.begin() + k, v) -
+                                      x.begin());
+    }
+  } else if (above(k)) {
+    ++k;
+    if (above(k)) {
+      return static_cast<std::size_t>(std::lower_bound(x.begin() + k, x.end(), v) - x.begin());
+    }
+  }
+  return k;
+}
 
 // x: the grid in action units, non-decreasing, every point >= the first breakpoint.
 // linear(begin, end, intercept, slope): points [begin, end) lie inside one piece.
@@ -19,21 +52,21 @@ template <class Linear, class Point>
 void for_each_grid_piece(const PiecewiseLinear& f, std::span<const double> x, Linear&& linear,
                          Point&& point) {
   const auto pieces = f.pieces();
-  const auto begin = x.begin();
-  auto cursor = begin;
-  if (!pieces.empty()) cursor = std::lower_bound(cursor, x.end(), pieces[0].from);
+  if (pieces.empty() || x.empty()) return;
+  const double span = x.back() - x.front();
+  const double scale = span > 0.0 ? static_cast<double>(x.size() - 1) / span : 0.0;
+  std::size_t cursor = grid_lower_bound(x, 0, pieces[0].from, scale);
   for (std::size_t j = 0; j < pieces.size(); ++j) {
     const LinearPiece& p = pieces[j];
-    const auto stop =
-        j + 1 < pieces.size() ? std::lower_bound(cursor, x.end(), pieces[j + 1].from) : x.end();
-    auto inside = cursor;
-    while (inside != stop && *inside == p.from) {
-      if (p.at != 0.0) point(static_cast<int>(inside - begin), p.at);
+    const std::size_t stop =
+        j + 1 < pieces.size() ? grid_lower_bound(x, cursor, pieces[j + 1].from, scale) : x.size();
+    std::size_t inside = cursor;
+    while (inside != stop && x[inside] == p.from) {
+      if (p.at != 0.0) point(static_cast<int>(inside), p.at);
       ++inside;
     }
     if (inside != stop && (p.intercept != 0.0 || p.slope != 0.0)) {
-      linear(static_cast<int>(inside - begin), static_cast<int>(stop - begin), p.intercept,
-             p.slope);
+      linear(static_cast<int>(inside), static_cast<int>(stop), p.intercept, p.slope);
     }
     cursor = stop;
   }

@@ -1,7 +1,6 @@
 #include "agents/hedge.h"
 
 #include <algorithm>
-#include <boost/random/uniform_01.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -86,14 +85,13 @@ void Hedge::refresh() {
 
 int Hedge::select(Rng& rng) {
   if (max_drift_ - min_drift_ > kMaxDriftSpread) refresh();
-  boost::random::uniform_01<double> uniform;
   for (;;) {
-    const int arm = draw_cached(uniform(rng));
+    const int arm = draw_cached(uniform01(rng));
     if (max_drift_ == min_drift_) return arm;
     // Accept with probability exp(x), x <= 0; 1 + x <= exp(x) settles most draws without exp.
     const double x = drift_(arm) - max_drift_;
     if (!(x <= 0.0)) throw InvariantError("Hedge::select: a reward was not finite");
-    const double u = uniform(rng);
+    const double u = uniform01(rng);
     if (u < 1.0 + x || u < std::exp(x)) return arm;
   }
 }
@@ -129,19 +127,35 @@ void Hedge::update_all(const Eigen::Ref<const Eigen::ArrayXd>& rewards) {
 }
 
 void Hedge::add_linear(int begin, int end, double intercept, double slope, const double* x) {
+  namespace simd = Eigen::internal;
+  using Packet = simd::packet_traits<double>::type;
+  constexpr int kPacket = simd::packet_traits<double>::size;
   AGORA_CHECK(begin >= 0 && begin <= end && end <= arms());
   if (begin == end) return;
   double* drift = drift_.data();
-  double highest = -std::numeric_limits<double>::infinity();
-  double lowest = std::numeric_limits<double>::infinity();
-  for (int k = begin; k < end; ++k) {
+  const Packet rate = simd::pset1<Packet>(learning_rate_);
+  const Packet intercept_packet = simd::pset1<Packet>(intercept);
+  const Packet slope_packet = simd::pset1<Packet>(slope);
+  Packet highest = simd::pset1<Packet>(max_drift_);
+  Packet lowest = simd::pset1<Packet>(min_drift_);
+  int k = begin;
+  for (; k + kPacket <= end; k += kPacket) {
+    const Packet reward =
+        simd::padd(intercept_packet, simd::pmul(slope_packet, simd::ploadu<Packet>(x + k)));
+    const Packet step = simd::pmul(rate, reward);
+    const Packet d = simd::padd(simd::ploadu<Packet>(drift + k), step);
+    simd::pstoreu(drift + k, d);
+    highest = simd::pmax(highest, d);
+    lowest = simd::pmin(lowest, d);
+  }
+  max_drift_ = simd::predux_max(highest);
+  min_drift_ = simd::predux_min(lowest);
+  for (; k < end; ++k) {
     const double d = drift[k] + learning_rate_ * (intercept + slope * x[k]);
     drift[k] = d;
-    highest = std::max(highest, d);
-    lowest = std::min(lowest, d);
+    max_drift_ = std::max(max_drift_, d);
+    min_drift_ = std::min(min_drift_, d);
   }
-  max_drift_ = std::max(max_drift_, highest);
-  min_drift_ = std::min(min_drift_, lowest);
   if (!std::isfinite(max_drift_ - min_drift_)) {
     throw InvariantError("Hedge::add_linear: a reward was not finite");
   }
