@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 
 #include "agents/grid_learner.h"
 #include "core/error.h"
@@ -23,31 +22,42 @@ Hedge::Hedge(int arms, double learning_rate, Schedule schedule)
       base_log_weights_(Eigen::ArrayXd::Zero(arms)),
       drift_(Eigen::ArrayXd::Zero(arms)),
       weights_(Eigen::ArrayXd::Ones(arms)),
-      cdf_(arms),
-      guide_(arms) {
+      alias_probability_(arms),
+      alias_(arms) {
   AGORA_CHECK_GE(arms, 1);
-  std::iota(cdf_.begin(), cdf_.end(), 1.0);
-  build_guide();
+  build_alias();
 }
 
-void Hedge::build_guide() {
+void Hedge::build_alias() {
   const int n = arms();
-  const double total = cdf_.back();
-  int arm = 0;
-  for (int j = 0; j < n; ++j) {
-    const double threshold = total * j / n;
-    while (arm < n - 1 && cdf_[arm] <= threshold) ++arm;
-    guide_[j] = arm;
+  const double total = weights_.sum();
+  if (!std::isfinite(total)) throw InvariantError("Hedge: a reward was not finite");
+  small_.clear();
+  large_.clear();
+  for (int a = 0; a < n; ++a) {
+    alias_probability_[a] = weights_(a) * n / total;
+    alias_[a] = a;
+    (alias_probability_[a] < 1.0 ? small_ : large_).push_back(a);
   }
+  while (!small_.empty() && !large_.empty()) {
+    const int low = small_.back();
+    small_.pop_back();
+    const int high = large_.back();
+    alias_[low] = high;
+    alias_probability_[high] -= 1.0 - alias_probability_[low];
+    if (alias_probability_[high] < 1.0) {
+      large_.pop_back();
+      small_.push_back(high);
+    }
+  }
+  for (int a : large_) alias_probability_[a] = 1.0;
+  for (int a : small_) alias_probability_[a] = 1.0;  // rounding leftovers
 }
 
 int Hedge::draw_cached(double u) const {
-  const int last = arms() - 1;
-  const double target = u * cdf_.back();
-  int arm = guide_[std::min(static_cast<int>(u * arms()), last)];
-  while (arm > 0 && cdf_[arm - 1] > target) --arm;
-  while (arm < last && cdf_[arm] <= target) ++arm;
-  return arm;
+  const double scaled = u * arms();
+  const int column = std::min(static_cast<int>(scaled), arms() - 1);
+  return scaled - column < alias_probability_[column] ? column : alias_[column];
 }
 
 double Hedge::default_learning_rate(int arms, std::int64_t horizon, double reward_width) {
@@ -77,9 +87,7 @@ void Hedge::refresh() {
   drift_.setZero();
   max_drift_ = min_drift_ = 0.0;
   weights_ = base_log_weights_.exp();
-  std::partial_sum(weights_.data(), weights_.data() + weights_.size(), cdf_.begin());
-  if (!std::isfinite(cdf_.back())) throw InvariantError("Hedge: a reward was not finite");
-  build_guide();
+  build_alias();
   ++refreshes_;
 }
 

@@ -9,7 +9,7 @@
 //
 // Sampling is exact, O(1) expected per round, and the update is one vector pass: the core
 // caches p̃ ∝ exp(L̃) at the last refresh and tracks the drift Δ = L − L̃ with its max M and
-// min m. It draws a ~ p̃ from the cached CDF through a guide table (Chen & Asau 1974) and
+// min m. It draws a ~ p̃ from an alias table (Walker 1977; Vose 1991) and
 // accepts with probability exp(Δ_a − M); accepted draws have probability ∝ p̃_a exp(Δ_a) ∝
 // exp(L_a), i.e. exactly p. Every draw is accepted with probability ≥ exp(m − M), and the
 // cache is refreshed (K exps) before a draw once M − m > ln 2, so a round needs fewer than two
@@ -36,8 +36,9 @@
 // Freund & Schapire, "A decision-theoretic generalization of on-line learning and an
 // application to boosting", JCSS 55 (1997); Littlestone & Warmuth, "The weighted majority
 // algorithm" (1994); Cesa-Bianchi & Lugosi, Prediction, Learning, and Games (2006), ch. 2;
-// Chen & Asau, "On generating random variates from an empirical distribution", AIIE Trans.
-// (1974).
+// Walker, "An efficient method for generating discrete random variables with general
+// distributions", ACM TOMS 3 (1977); Vose, "A linear algorithm for generating random numbers
+// with a given distribution", IEEE TSE 17 (1991).
 #pragma once
 
 #include <Eigen/Core>
@@ -83,8 +84,10 @@ class Hedge {
 
  private:
   void refresh();
-  void build_guide();
-  // The arm whose cached-CDF interval holds u · total (Chen & Asau's guide table).
+  // Walker's alias table for p̃ ∝ weights_ (Vose's construction).
+  void build_alias();
+  // An arm drawn from p̃ with one uniform u: column ⌊uK⌋, kept with probability
+  // alias_probability_ (read off the fraction uK − ⌊uK⌋), else its alias.
   int draw_cached(double u) const;
 
   void rescale_learning_rate(double new_rate);
@@ -95,9 +98,10 @@ class Hedge {
   std::int64_t rounds_ = 0;
   Eigen::ArrayXd base_log_weights_;  // L̃, shifted so its maximum is 0
   Eigen::ArrayXd drift_;             // Δ = L − L̃
-  Eigen::ArrayXd weights_;           // scratch for the refresh
-  std::vector<double> cdf_;          // cumulative exp(L̃)
-  std::vector<int> guide_;           // guide_[j]: first arm with cdf_ > j / K · total
+  Eigen::ArrayXd weights_;           // exp(L̃) at the last refresh
+  std::vector<double> alias_probability_;
+  std::vector<int> alias_;
+  std::vector<int> small_, large_;   // scratch for build_alias
   double max_drift_ = 0.0;
   double min_drift_ = 0.0;
   std::int64_t refreshes_ = 0;
