@@ -19,7 +19,6 @@
 #pragma once
 
 #include <Eigen/Core>
-#include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <memory>
 #include <string>
@@ -52,7 +51,7 @@ inline int discrete_actions(const PolicyContext& ctx, const std::string& algorit
 // An action drawn from the probability vector p (inverse CDF; the last positive entry absorbs
 // rounding).
 inline int sample_action(const Eigen::ArrayXd& p, Rng& rng) {
-  const double u = boost::random::uniform_01<double>()(rng);
+  const double u = uniform01(rng);
   double cumulative = 0.0;
   int last = 0;
   for (Eigen::Index k = 0; k < p.size(); ++k) {

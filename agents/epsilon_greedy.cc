@@ -1,7 +1,6 @@
 #include "agents/epsilon_greedy.h"
 
 #include <algorithm>
-#include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 #include <limits>
 
@@ -36,7 +35,7 @@ int EpsilonGreedy::greedy_arm(Rng& rng) const {
 int EpsilonGreedy::select(Rng& rng) {
   const double explore = epsilon();
   ++rounds_;
-  if (explore > 0.0 && boost::random::uniform_01<double>()(rng) < explore) {
+  if (explore > 0.0 && uniform01(rng) < explore) {
     return boost::random::uniform_int_distribution<int>(0, arms() - 1)(rng);
   }
   return greedy_arm(rng);

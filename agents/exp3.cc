@@ -1,7 +1,6 @@
 #include "agents/exp3.h"
 
 #include <algorithm>
-#include <boost/random/uniform_01.hpp>
 #include <cmath>
 
 #include "agents/grid_learner.h"
@@ -37,10 +36,9 @@ double Exp3::regret_bound(int arms, std::int64_t horizon) {
 }
 
 int Exp3::select(Rng& rng) {
-  boost::random::uniform_01<double> uniform;
   const int last = arms() - 1;
-  if (uniform(rng) < gamma_) return std::min(static_cast<int>(uniform(rng) * arms()), last);
-  double target = uniform(rng) * total_weight_;
+  if (uniform01(rng) < gamma_) return std::min(static_cast<int>(uniform01(rng) * arms()), last);
+  double target = uniform01(rng) * total_weight_;
   for (int a = 0; a < last; ++a) {
     target -= weights_(a);
     if (target < 0.0) return a;

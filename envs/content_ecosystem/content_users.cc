@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <boost/random/normal_distribution.hpp>
-#include <boost/random/uniform_01.hpp>
 #include <cmath>
 
 #include "core/error.h"
@@ -27,7 +26,7 @@ int draw_logit_choice(std::span<const double> v, double v0, Rng& rng) {
   for (double x : v) top = std::max(top, x);
   double total = std::exp(v0 - top);
   for (double x : v) total += std::exp(x - top);
-  double u = boost::random::uniform_01<double>()(rng) * total;
+  double u = uniform01(rng) * total;
   for (std::size_t k = 0; k < v.size(); ++k) {
     u -= std::exp(v[k] - top);
     if (u < 0.0) return static_cast<int>(k);
@@ -49,7 +48,7 @@ std::vector<double> topic_cdf(const std::vector<double>& weights, int n) {
 }
 
 int draw_topic(const std::vector<double>& cdf, Rng& rng) {
-  const double u = boost::random::uniform_01<double>()(rng);
+  const double u = uniform01(rng);
   const auto it = std::upper_bound(cdf.begin(), cdf.end(), u);
   return static_cast<int>(
       std::min<std::ptrdiff_t>(it - cdf.begin(), static_cast<std::ptrdiff_t>(cdf.size()) - 1));
@@ -110,17 +109,16 @@ void ContentUsers::record_session(int user, double value) {
 }
 
 int ContentUsers::churn_and_return(Rng& rng) {
-  boost::random::uniform_01<double> unit;
   int left = 0;
   for (int u = 0; u < params_.count; ++u) {
     if (active_(u)) {
       if (satisfaction_(u) < params_.churn_threshold && params_.churn_probability > 0.0 &&
-          unit(rng) < params_.churn_probability) {
+          uniform01(rng) < params_.churn_probability) {
         active_(u) = false;
         ++left;
       }
     } else if (left_before_(u)) {
-      if (params_.return_probability > 0.0 && unit(rng) < params_.return_probability) {
+      if (params_.return_probability > 0.0 && uniform01(rng) < params_.return_probability) {
         active_(u) = true;
         satisfaction_(u) = 0.0;
       }
