@@ -17,9 +17,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 PositionAuction::PositionAuction(PositionAuctionConfig config)
     : config_(std::move(config)), myerson_(!config_.declared_values.empty()) {
   AGORA_CHECK(config_.reserve >= 0.0);
-  own_rule_.alpha = config_.quality_exponent;
-  own_rule_.alpha_is_zero = config_.quality_exponent == 0.0;
-  own_rule_.alpha_is_one = config_.quality_exponent == 1.0;
+  own_rule_.weight = QualityWeight(config_.quality_exponent);
   AGORA_CHECK(!myerson_ || (config_.quality_exponent == 1.0 && config_.additive_weight == 0.0));
   base_reserve_ = config_.reserve;
   if (myerson_ && config_.declared_values.size() == 1) {
@@ -49,9 +47,7 @@ PositionAuction::BatchRule PositionAuction::rule_for(const BatchTerms& terms) co
   const double alpha = terms.quality_exponent;
   if (!std::isnan(alpha) && !myerson_) {
     AGORA_CHECK(std::isfinite(alpha) && alpha >= 0.0);
-    rule.alpha = alpha;
-    rule.alpha_is_zero = alpha == 0.0;
-    rule.alpha_is_one = alpha == 1.0;
+    rule.weight = QualityWeight(alpha);
   }
   return rule;
 }
@@ -124,9 +120,11 @@ PositionAuction::Terms PositionAuction::position_terms(int u, double bid, const 
   return terms;
 }
 
-template <PriceRule kRule, bool kSimple>
+template <PriceRule kRule, PositionAuction::Scoring kScoring>
 void PositionAuction::run_batch(const AuctionBatch& batch, const BatchRule& rule,
                                 AuctionOutcome& out, Rng& rng) const {
+  constexpr bool kSimple = kScoring == Scoring::kBid;
+  constexpr bool kVirtual = kScoring == Scoring::kVirtualValue;
   const int n = batch.bidders;
   const int k = static_cast<int>(batch.ctr.size());
   constexpr int kStackRanks = 64;
@@ -140,6 +138,20 @@ void PositionAuction::run_batch(const AuctionBatch& batch, const BatchRule& rule
   const double reserve = std::max(simple_reserve_, rule.floor);
   const double soft_floor = config_.soft_floor;
   const double* ctr = batch.ctr.data();
+  // Per bidder: the least eligible bid (per batch) and the quality weight (per auction).
+  thread_local std::vector<double> per_bidder;
+  double* least = nullptr;
+  double* weight = nullptr;
+  const ValueDistribution* declared_values = config_.declared_values.data();
+  const std::ptrdiff_t declared_stride = config_.declared_values.size() == 1 ? 0 : 1;
+  if constexpr (!kSimple) {
+    per_bidder.resize(2 * static_cast<std::size_t>(n));
+    least = per_bidder.data();
+    weight = least + n;
+    for (int i = 0; i < n; ++i) least[i] = least_bid(i, rule);
+  }
+  const double additive_weight = config_.additive_weight;
+  const double score_reserve = config_.score_reserve;
   out.clicks.setZero();
   if constexpr (kRule != PriceRule::kAllPay) out.payment.setZero();
   for (int a = 0; a < batch.auctions; ++a) {
@@ -152,9 +164,17 @@ void PositionAuction::run_batch(const AuctionBatch& batch, const BatchRule& rule
       for (int i = 0; i < n; ++i) scores[i] = bids[i] >= reserve ? bids[i] : -kInf;
     } else {
       for (int i = 0; i < n; ++i) {
-        const double q = quality ? quality[i] : 1.0;
-        scores[i] =
-            eligible_score(i, bids[i], quality_weight(q, rule), additive ? additive[i] : 0.0, rule);
+        const double bid = bids[i];
+        if (!(bid >= least[i])) {
+          scores[i] = -kInf;
+          continue;
+        }
+        const double w = quality ? rule.weight(quality[i]) : 1.0;
+        weight[i] = w;
+        double base = bid;
+        if constexpr (kVirtual) base = declared_values[declared_stride * i].virtual_value(bid);
+        const double s = base * w + additive_weight * (additive ? additive[i] : 0.0);
+        scores[i] = s >= score_reserve ? s : -kInf;
       }
     }
     const int m = n == 0 ? 0 : rank_by_score(scores, n, k, ranked, rng);
@@ -176,6 +196,26 @@ void PositionAuction::run_batch(const AuctionBatch& batch, const BatchRule& rule
       const double units = per_click ? ctr[s] * q : 1.0;
       const double next = below(s);
       clearing[s] = next > -kInf ? next : NAN;
+      // θ_w(O), as threshold() computes it, with the winner's entry bid e_w computed once.
+      double entry = reserve;
+      double own_weight = 1.0;
+      double own_additive = 0.0;
+      if constexpr (!kSimple && (kRule == PriceRule::kSecondPrice || kRule == PriceRule::kVcg)) {
+        own_weight = weight[w];
+        own_additive = additive ? additive[w] : 0.0;
+        entry = least[w];
+        if (score_reserve != -kInf) {
+          entry = std::max(entry, bid_for_score(w, score_reserve, own_weight, own_additive));
+        }
+      }
+      const auto theta = [&](double other) {
+        if constexpr (kSimple) {
+          return std::max(reserve, other);
+        } else {
+          if (other == -kInf) return entry;
+          return std::max(entry, bid_for_score(w, other, own_weight, own_additive));
+        }
+      };
       double pay = 0.0;
       double unit_price = 0.0;
       if constexpr (kRule == PriceRule::kFirstPrice) {
@@ -188,10 +228,7 @@ void PositionAuction::run_batch(const AuctionBatch& batch, const BatchRule& rule
         if (soft_floor > 0.0 && bid < soft_floor) {
           unit_price = bid;
         } else {
-          const double theta = kSimple ? std::max(reserve, next)
-                                       : threshold(w, next, quality_weight(q, rule),
-                                                   additive ? additive[w] : 0.0, rule);
-          unit_price = std::max(std::min(bid, theta), soft_floor);
+          unit_price = std::max(std::min(bid, theta(next)), soft_floor);
         }
         pay = unit_price * units;
       } else {  // kVcg: Σ_{t>=s} (u_t − u_{t+1}) θ(O_t)
@@ -199,11 +236,7 @@ void PositionAuction::run_batch(const AuctionBatch& batch, const BatchRule& rule
           const double step =
               per_click ? (ctr[t] - (t + 1 < k ? ctr[t + 1] : 0.0)) * q : (t + 1 < k ? 0.0 : 1.0);
           if (step == 0.0) continue;
-          const double other = below(t);
-          const double theta = kSimple ? std::max(reserve, other)
-                                       : threshold(w, other, quality_weight(q, rule),
-                                                   additive ? additive[w] : 0.0, rule);
-          pay += step * std::min(bid, theta);
+          pay += step * std::min(bid, theta(below(t)));
         }
         unit_price = units > 0.0 ? pay / units : 0.0;
       }
@@ -226,13 +259,15 @@ void PositionAuction::run(const AuctionBatch& batch, AuctionOutcome& out, Rng& r
   out.losers_pay = config_.rule == PriceRule::kAllPay;
   const BatchRule rule = rule_for(batch.terms);
   const bool simple = !myerson_ && effective_reserves_.empty() &&
-                      (batch.quality == nullptr || rule.alpha_is_zero) &&
+                      (batch.quality == nullptr || rule.weight.is_zero()) &&
                       (batch.additive == nullptr || config_.additive_weight == 0.0);
   const auto dispatch = [&]<PriceRule kRule>() {
-    if (simple) {
-      run_batch<kRule, true>(batch, rule, out, rng);
+    if (myerson_) {
+      run_batch<kRule, Scoring::kVirtualValue>(batch, rule, out, rng);
+    } else if (simple) {
+      run_batch<kRule, Scoring::kBid>(batch, rule, out, rng);
     } else {
-      run_batch<kRule, false>(batch, rule, out, rng);
+      run_batch<kRule, Scoring::kWeighted>(batch, rule, out, rng);
     }
   };
   switch (config_.rule) {

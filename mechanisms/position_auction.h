@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "mechanisms/mechanism.h"
+#include "mechanisms/quality_weight.h"
 #include "mechanisms/value_distribution.h"
 
 namespace agora {
@@ -90,17 +91,13 @@ class PositionAuction final : public Mechanism {
 
   // The rule in force for one batch: the mechanism's parameters with the batch's terms.
   struct BatchRule {
-    double floor = 0.0;  // the batch's reserve on bids
-    double alpha = 1.0;  // α (1 for Myerson)
-    bool alpha_is_zero = false;
-    bool alpha_is_one = true;
+    double floor = 0.0;    // the batch's reserve on bids
+    QualityWeight weight;  // q ↦ q^α (α = 1 for Myerson)
   };
   BatchRule rule_for(const BatchTerms& terms) const;
 
   static double quality_weight(double quality, const BatchRule& rule) {
-    if (rule.alpha_is_zero) return 1.0;
-    if (rule.alpha_is_one) return quality;
-    return std::pow(quality, rule.alpha);
+    return rule.weight(quality);
   }
   double least_bid(int bidder, const BatchRule& rule) const {
     return std::max(reserve_of(bidder), rule.floor);
@@ -131,10 +128,14 @@ class PositionAuction final : public Mechanism {
     if (config_.score_reserve == -std::numeric_limits<double>::infinity()) return reserve;
     return std::max(reserve, bid_for_score(bidder, config_.score_reserve, weight, additive));
   }
-  // The batch loop, specialised on the price rule and on `simple` scoring (score = bid,
-  // one common reserve: no quality weight, additive term, personal reserve or virtual value),
-  // which is what most experiments run and what the hot path must make cheap.
-  template <PriceRule kRule, bool kSimple>
+  // How run_batch scores: by the bid alone (one common reserve, no quality weight, additive
+  // term, personal reserve or virtual value: what most experiments run), by b q^α + w e, or by
+  // virtual value (Myerson).
+  enum class Scoring { kBid, kWeighted, kVirtualValue };
+  // The batch loop, specialised on the price rule and the scoring. The weighted and virtual
+  // value loops compute each bidder's least bid once per batch and its weight q^α once per
+  // auction, with the same arithmetic as score() and threshold().
+  template <PriceRule kRule, Scoring kScoring>
   void run_batch(const AuctionBatch& batch, const BatchRule& rule, AuctionOutcome& out,
                  Rng& rng) const;
   // θ_i(S) before capping at the bid; S = -inf (nobody below) gives r_i.

@@ -62,8 +62,27 @@ int rank_by_score_general(const double* scores, int n, int k, std::span<int> ran
     if (m > 1) ranked[1] = second;
     return m;
   }
-  int filled = 0;
-  for (int i = 0; i < n; ++i) filled = keep_best(scores, i, ranked, filled, m);
+  constexpr int kKeptOnStack = 16;
+  if (m <= kKeptOnStack) {
+    // keep_best() with the kept scores in a local array instead of loaded through ranked[].
+    double kept[kKeptOnStack];
+    int filled = 0;
+    for (int i = 0; i < n; ++i) {
+      const double b = scores[i];
+      if (filled == m && !(b > kept[m - 1])) continue;
+      int pos = filled < m ? filled++ : m - 1;
+      while (pos > 0 && b > kept[pos - 1]) {
+        kept[pos] = kept[pos - 1];
+        ranked[pos] = ranked[pos - 1];
+        --pos;
+      }
+      kept[pos] = b;
+      ranked[pos] = i;
+    }
+  } else {
+    int filled = 0;
+    for (int i = 0; i < n; ++i) filled = keep_best(scores, i, ranked, filled, m);
+  }
   const int deciding = std::min(k, m - 1);
   for (int p = 0; p < deciding; ++p) {
     if (scores[ranked[p]] == scores[ranked[p + 1]] &&
