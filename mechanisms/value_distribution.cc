@@ -3,7 +3,6 @@
 #include <boost/math/distributions/exponential.hpp>
 #include <boost/math/distributions/lognormal.hpp>
 #include <boost/math/distributions/uniform.hpp>
-#include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 #include <limits>
 
@@ -34,17 +33,32 @@ const ParamSpecs& specs_for(const std::string& kind) {
   return uniform;
 }
 
-// M(z) = Q(z) / ϕ(z), the Mills ratio of the standard normal; the continued fraction
+// M(z) = Q(z) / ϕ(z), the Mills ratio of the standard normal: Q(z) = erfc(z/√2) / 2 and
+// 1/ϕ(z) = √(2π) e^{z²/2}, with the rounding of both arguments corrected to first order (z/√2 =
+// t + d with t = fl(z c) and c = 1/√2 in two parts shifts Q by −√2 ϕ(z) d; z² = h + l exactly),
+// so the error is that of std::erfc and std::exp, a few ulp; the continued fraction
 // (Abramowitz & Stegun 26.2.14) where erfc underflows.
 double mills_ratio(double z) {
   if (z < 30.0) {
-    return 0.5 * boost::math::erfc(z / std::sqrt(2.0)) * std::sqrt(2.0 * M_PI) *
-           std::exp(0.5 * z * z);
+    constexpr double kHalfSqrt2Pi = 0.5 * 2.506628274631000502415765;
+    constexpr double kSqrt2 = 1.414213562373095048801689;
+    constexpr double kInvSqrt2 = 0x1.6a09e667f3bcdp-1;
+    constexpr double kInvSqrt2Low = -0x1.bdd3413b26456p-55;  // 1/√2 − kInvSqrt2
+    const double t = z * kInvSqrt2;
+    const double d = std::fma(z, kInvSqrt2, -t) + z * kInvSqrt2Low;
+    const double square = z * z;
+    const double exp_half_square = std::exp(0.5 * square) * (1.0 + 0.5 * std::fma(z, z, -square));
+    return kHalfSqrt2Pi * std::erfc(t) * exp_half_square - kSqrt2 * d;
   }
   double fraction = z;
   for (int k = 40; k >= 1; --k) fraction = z + k / fraction;
   return 1.0 / fraction;
 }
+
+// The table of φ over z for the lognormal inverse: z_j = kTableLow + j kTableStep.
+constexpr double kTableLow = -8.0;
+constexpr double kTableStep = 0.25;
+constexpr int kTableSize = 97;  // up to z = 16
 
 }  // namespace
 
@@ -73,20 +87,66 @@ double ValueDistribution::lognormal_virtual_value(double v) const {
   return v * (1.0 - b_ * mills_ratio(z));
 }
 
+double ValueDistribution::lognormal_phi_of_z(double z, double& slope) const {
+  const double v = std::exp(a_ + b_ * z);
+  const double m = mills_ratio(z);
+  slope = b_ * v * (2.0 - m * (z + b_));  // dφ/dz = σ v φ'(v), φ'(v) = 2 − M(z)(z + σ)
+  return v * (1.0 - b_ * m);
+}
+
 double ValueDistribution::lognormal_inverse_virtual_value(double y) const {
   AGORA_CHECK(kind_ == Kind::kLognormal);
-  if (y == -std::numeric_limits<double>::infinity()) return 0.0;
-  // φ(e^{μ+σz}) is increasing in z; bracket y in z, then bisect.
-  const auto phi = [this](double z) { return lognormal_virtual_value(std::exp(a_ + b_ * z)); };
-  double lo = -1.0;
-  double hi = 1.0;
-  while (phi(lo) > y && lo > -60.0) lo *= 2.0;
-  while (phi(hi) < y && hi < 1e3) hi *= 2.0;
-  for (int i = 0; i < 200 && hi - lo > 1e-15 * std::max(1.0, std::abs(hi)); ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (phi(mid) < y ? lo : hi) = mid;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  if (y == -kInf) return 0.0;
+  if (std::isnan(y) || y == kInf) return y;
+  // φ(e^{μ+σz}) is increasing in z. Bracket y in z — from the table, or by doubling outside
+  // it — then safeguarded Newton (bisection when a step leaves the bracket).
+  double slope;
+  double lo, hi, z;
+  const bool tabled = !phi_table_.empty();
+  if (tabled && y > phi_table_.front() && y <= phi_table_.back()) {
+    const int j = static_cast<int>(std::lower_bound(phi_table_.begin(), phi_table_.end(), y) -
+                                   phi_table_.begin() - 1);
+    lo = kTableLow + j * kTableStep;
+    hi = lo + kTableStep;
+    // Start: cubic Hermite interpolation of z as a function of φ over the cell.
+    const double span = phi_table_[j + 1] - phi_table_[j];
+    const double s = (y - phi_table_[j]) / span;
+    const double m0 = span / slope_table_[j];
+    const double m1 = span / slope_table_[j + 1];
+    const double s2 = s * s;
+    const double s3 = s2 * s;
+    z = lo * (2 * s3 - 3 * s2 + 1) + m0 * (s3 - 2 * s2 + s) + hi * (3 * s2 - 2 * s3) +
+        m1 * (s3 - s2);
+    if (!(z > lo && z < hi)) z = lo + s * kTableStep;
+  } else {
+    lo = tabled ? kTableLow : -1.0;
+    hi = tabled ? kTableLow + (kTableSize - 1) * kTableStep : 1.0;
+    if (tabled && y > phi_table_.back()) {
+      lo = hi;
+    } else if (tabled) {
+      hi = lo;
+    }
+    while (lognormal_phi_of_z(lo, slope) > y && lo > -60.0) lo *= 2.0;
+    while (lognormal_phi_of_z(hi, slope) < y && hi < 1e300) hi *= 2.0;
+    z = 0.5 * (lo + hi);
   }
-  return std::exp(a_ + b_ * hi);
+  for (int i = 0; i < 200; ++i) {
+    const double f = lognormal_phi_of_z(z, slope) - y;
+    if (f == 0.0) break;
+    (f < 0.0 ? lo : hi) = z;
+    double next = z - f / slope;
+    const bool newton = next > lo && next < hi;
+    if (!newton) next = 0.5 * (lo + hi);
+    const double step = next - z;
+    z = next;
+    // Newton converges quadratically: after a step of 1e-9 the error is of order 1e-18.
+    if ((newton && std::abs(step) <= 1e-9 * std::max(1.0, std::abs(z))) ||
+        hi - lo <= 1e-15 * std::max(1.0, std::abs(z))) {
+      break;
+    }
+  }
+  return std::exp(a_ + b_ * z);
 }
 
 Json ValueDistribution::validate_one_or_list(const Json& config, const std::string& path) {
@@ -144,6 +204,13 @@ ValueDistribution::ValueDistribution(const Json& config) : config_(config) {
     b_ = config.at("sigma").get<double>();
     // Boost's lognormal_distribution takes the log-scale parameters m and s.
     lognormal_ = boost::random::lognormal_distribution<double>(a_, b_);
+    if (b_ <= kMaxRegularLognormalSigma) {
+      phi_table_.resize(kTableSize);
+      slope_table_.resize(kTableSize);
+      for (int j = 0; j < kTableSize; ++j) {
+        phi_table_[j] = lognormal_phi_of_z(kTableLow + j * kTableStep, slope_table_[j]);
+      }
+    }
   } else {
     AGORA_CHECK(kind == "constant");
     kind_ = Kind::kConstant;

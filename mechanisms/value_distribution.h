@@ -11,7 +11,11 @@
 //   lognormal(μ, σ)     φ(v) = v (1 − σ M(z)),  z = (ln v − μ)/σ, M = Mills ratio Q/ϕ of the
 //                       standard normal; increasing (regular) iff 2 − M(z)(z + σ) >= 0 for
 //                       all z, which holds iff σ <= 1.5176 (found numerically; see
-//                       docs/mechanisms.md). Its inverse is found by bisection.
+//                       docs/mechanisms.md). M comes from std::erfc and std::exp with the
+//                       rounding of their arguments corrected (a few ulp; a continued fraction
+//                       for z >= 30); the inverse by safeguarded Newton in z, started from a
+//                       per-distribution table of φ (tests/mechanisms/value_distribution_test.cc
+//                       checks both against Boost.Math in long double).
 // Constant distributions have no density and are not regular.
 #pragma once
 
@@ -20,6 +24,7 @@
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 #include <string>
+#include <vector>
 
 #include "core/params.h"
 #include "core/rng.h"
@@ -123,6 +128,8 @@ class ValueDistribution {
  private:
   double lognormal_virtual_value(double v) const;
   double lognormal_inverse_virtual_value(double y) const;
+  // φ(e^{μ+σz}) and its derivative in z.
+  double lognormal_phi_of_z(double z, double& slope) const;
 
   Json config_;
   Kind kind_;
@@ -134,6 +141,10 @@ class ValueDistribution {
   bool halved_range_ = false;
   boost::random::exponential_distribution<double> exponential_;
   mutable boost::random::lognormal_distribution<double> lognormal_;
+  // Regular lognormal: φ and dφ/dz at z = −8, −7.75, ..., 16, to start the inverse's Newton
+  // iteration from cubic Hermite interpolation.
+  std::vector<double> phi_table_;
+  std::vector<double> slope_table_;
 };
 
 }  // namespace agora
