@@ -467,13 +467,14 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
   }
   double* values = values_.data();
   double* bids = bids_.data();
-  for (int r = 0; r < rounds_; ++r) {
-    double* vrow = values + static_cast<std::ptrdiff_t>(r) * n_;
-    if (r == 0 || persistent_) {
-      std::copy_n(next_values_.data(), n_, vrow);
-    } else if (identical_) {
-      values_dist_[0].draw_n(rng, vrow, n_);
-    } else {
+  std::copy_n(next_values_.data(), n_, values);
+  if (persistent_) {
+    for (int r = 1; r < rounds_; ++r) std::copy_n(next_values_.data(), n_, values + r * n_);
+  } else if (identical_) {
+    values_dist_[0].draw_n(rng, values + n_, (rounds_ - 1) * n_);
+  } else {
+    for (int r = 1; r < rounds_; ++r) {
+      double* vrow = values + static_cast<std::ptrdiff_t>(r) * n_;
       for (int i = 0; i < n_; ++i) vrow[i] = values_dist_[i].draw(rng);
     }
   }

@@ -27,18 +27,33 @@ inline int rank_by_score(const double* scores, int n, int k, std::span<int> rank
 // false when the highest bid is tied, in which case the caller must use rank_by_score (which
 // breaks the tie at random).
 inline bool top_two_untied(const double* bids, int n, int& best, int& second) {
+  // The two highest bids run through min/max and the bidders through integer selects off that
+  // chain: GCC compiles the equivalent ternaries into branches, which mispredict on random
+  // bids and cost more than the rest of the auction.
+  const auto pick_index = [](bool c, int a, int b) {
+    const int mask = -static_cast<int>(c);
+    return (a & mask) | (b & ~mask);
+  };
   int b = 0;
   int s = -1;
   double top = bids[0];
   double next = 0.0;
-  for (int i = 1; i < n; ++i) {
+  if (n > 1) {  // the second bid is the runner-up so far, whatever its value
+    const double x = bids[1];
+    const bool above_top = x > top;
+    s = above_top ? 0 : 1;
+    next = above_top ? top : x;
+    b = above_top ? 1 : 0;
+    top = above_top ? x : top;
+  }
+  for (int i = 2; i < n; ++i) {
     const double x = bids[i];
     const bool above_top = x > top;
-    const bool above_next = s < 0 || x > next;
-    s = above_top ? b : (above_next ? i : s);
-    next = above_top ? top : (above_next ? x : next);
-    b = above_top ? i : b;
-    top = above_top ? x : top;
+    const bool above_next = x > next;
+    s = pick_index(above_top, b, pick_index(above_next, i, s));
+    b = pick_index(above_top, i, b);
+    next = std::max(next, std::min(top, x));
+    top = std::max(top, x);
   }
   best = b;
   second = s;

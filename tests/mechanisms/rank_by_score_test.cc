@@ -145,3 +145,47 @@ TEST_CASE("rank_by_score is deterministic for a fixed seed") {
 
 }  // namespace
 }  // namespace agora::testing
+
+namespace agora::testing {
+namespace {
+
+// The one-slot scan as first written (ternaries): the specification top_two_untied keeps.
+bool top_two_by_ternaries(const double* bids, int n, int& best, int& second) {
+  int b = 0;
+  int s = -1;
+  double top = bids[0];
+  double next = 0.0;
+  for (int i = 1; i < n; ++i) {
+    const double x = bids[i];
+    const bool above_top = x > top;
+    const bool above_next = s < 0 || x > next;
+    s = above_top ? b : (above_next ? i : s);
+    next = above_top ? top : (above_next ? x : next);
+    b = above_top ? i : b;
+    top = above_top ? x : top;
+  }
+  best = b;
+  second = s;
+  return s < 0 || next != top || top == -std::numeric_limits<double>::infinity();
+}
+
+TEST_CASE("rank_by_score: the branch-free top-two scan agrees with the plain one") {
+  Rng rng(17);
+  boost::random::uniform_real_distribution<double> unit(0.0, 1.0);
+  const double levels[] = {-std::numeric_limits<double>::infinity(), -0.0, 0.0, 0.25, 0.5, 1.0};
+  int disagreements = 0;
+  for (int trial = 0; trial < 200000; ++trial) {
+    const int n = 1 + trial % 12;
+    std::vector<double> bids(static_cast<std::size_t>(n));
+    const bool coarse = trial % 2 == 0;  // few distinct values: ties, -inf and signed zeros
+    for (double& b : bids) b = coarse ? levels[static_cast<int>(unit(rng) * 6)] : unit(rng);
+    int best = -2, second = -2, expected_best = -2, expected_second = -2;
+    const bool untied = top_two_untied(bids.data(), n, best, second);
+    const bool expected = top_two_by_ternaries(bids.data(), n, expected_best, expected_second);
+    disagreements += untied != expected || best != expected_best || second != expected_second;
+  }
+  CHECK(disagreements == 0);
+}
+
+}  // namespace
+}  // namespace agora::testing
