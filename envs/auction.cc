@@ -375,9 +375,10 @@ AuctionEnv::AuctionEnv(const Json& params, const EnvContext& ctx)
   if (!additive_dist_.empty()) additive_.resize(rounds_, n_);
   outcome_.resize(rounds_, static_cast<Eigen::Index>(ctr_.size()), n_);
   others_scratch_.resize(static_cast<std::size_t>(std::max(n_, 1)));
-  const std::size_t top = ctr_.size() + 2;
+  const std::size_t top = ctr_.size() + 1;
   round_top_score_.resize(top * static_cast<std::size_t>(rounds_));
   round_top_bidder_.resize(top * static_cast<std::size_t>(rounds_));
+  round_top_ties_.resize(2 * static_cast<std::size_t>(rounds_));
   round_top_count_.assign(static_cast<std::size_t>(rounds_), kStale);
   top_values_scratch_.resize(std::min(ctr_.size(), static_cast<std::size_t>(n_)));
 }
@@ -594,48 +595,78 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
 int AuctionEnv::round_top_scores(int round) const {
   int& count = round_top_count_[static_cast<std::size_t>(round)];
   if (count != kStale) return count;
-  const int m = static_cast<int>(ctr_.size()) + 2;
+  const int k = static_cast<int>(ctr_.size());
+  const int m = k + 1;
   const std::ptrdiff_t base = static_cast<std::ptrdiff_t>(round) * m;
   double* top = round_top_score_.data() + base;
   int* who = round_top_bidder_.data() + base;
   const double* score = outcome_.score.data() + static_cast<std::ptrdiff_t>(round) * n_;
   int filled = 0;
-  for (int i = 0; i < n_; ++i) {
-    if (score[i] > -kInf) filled = keep_highest(score[i], i, top, who, filled, m);
+  if (k == 1) {  // keep_highest for the two highest, in one pass
+    double first = -kInf, second = -kInf;
+    int first_bidder = -1, second_bidder = -1;
+    for (int i = 0; i < n_; ++i) {
+      const double x = score[i];
+      if (x > first) {
+        second = first;
+        second_bidder = first_bidder;
+        first = x;
+        first_bidder = i;
+      } else if (x > second) {
+        second = x;
+        second_bidder = i;
+      }
+    }
+    top[0] = first;
+    who[0] = first_bidder;
+    top[1] = second;
+    who[1] = second_bidder;
+    filled = (first_bidder >= 0) + (second_bidder >= 0);
+  } else {
+    for (int i = 0; i < n_; ++i) {
+      if (score[i] > -kInf) filled = keep_highest(score[i], i, top, who, filled, m);
+    }
   }
   count = filled;
-  for (int j = 1; j < filled; ++j) {
-    if (top[j] == top[j - 1]) count = -1;
+  if (k > 0 && filled >= k) {
+    // How many bidders score exactly top[k - 1] and top[k]: the others' last kept score is one
+    // of the two.
+    int* ties = round_top_ties_.data() + 2 * static_cast<std::ptrdiff_t>(round);
+    const double last = top[k - 1];
+    const double next = filled > k ? top[k] : -kInf;
+    ties[0] = ties[1] = 0;
+    for (int i = 0; i < n_; ++i) {
+      ties[0] += score[i] == last;
+      ties[1] += score[i] == next;
+    }
   }
   return count;
 }
 
 int AuctionEnv::top_other_scores(int round, int agent, std::span<double> out) const {
-  const int m = static_cast<int>(ctr_.size());
-  // Without ties among the k + 2 best, the others' k best are those minus the agent, and no
-  // score outside them ties the last one kept.
+  const int k = static_cast<int>(ctr_.size());
+  // The round's k + 1 highest scores, without the agent's, hold the others' k highest (by
+  // value; which of several tied bidders is listed does not matter).
   const int top = round_top_scores(round);
-  if (top >= 0) {
-    const std::ptrdiff_t base = static_cast<std::ptrdiff_t>(round) * (m + 2);
-    int filled = 0;
-    for (int j = 0; j < top && filled < m; ++j) {
-      if (round_top_bidder_[base + j] != agent) out[filled++] = round_top_score_[base + j];
-    }
-    return filled;
-  }
-  const double* score = outcome_.score.data() + static_cast<std::ptrdiff_t>(round) * n_;
+  if (k == 0) return 0;
+  const std::ptrdiff_t base = static_cast<std::ptrdiff_t>(round) * (k + 1);
+  const double* top_score = round_top_score_.data() + base;
+  const int* top_bidder = round_top_bidder_.data() + base;
   int filled = 0;
-  for (int i = 0; i < n_; ++i) {
-    if (i != agent && score[i] > -kInf) {
-      filled = keep_highest(score[i], i, out.data(), nullptr, filled, m);
+  int last_index = 0;
+  for (int j = 0; j < top && filled < k; ++j) {
+    if (top_bidder[j] != agent) {
+      out[filled++] = top_score[j];
+      last_index = j;
     }
   }
-  if (filled < m) return filled;
+  if (filled < k) return filled;  // every other eligible bidder is listed
   // A tie is averaged over all the tied bidders: add every other score equal to the last kept.
-  const double last = out[m - 1];
-  int missing = 0;
-  for (int p = m - 1; p >= 0 && out[p] == last; --p) --missing;
-  for (int i = 0; i < n_; ++i) missing += i != agent && score[i] == last;
+  const double last = out[k - 1];
+  const int* ties = round_top_ties_.data() + 2 * static_cast<std::ptrdiff_t>(round);
+  int missing = ties[last_index - (k - 1)];
+  if (outcome_.score.data()[static_cast<std::ptrdiff_t>(round) * n_ + agent] == last) --missing;
+  for (int p = k - 1; p >= 0 && out[p] == last; --p) --missing;
   while (missing-- > 0) out[filled++] = last;
   return filled;
 }
@@ -647,16 +678,14 @@ void AuctionEnv::reward_profile(int agent, int round, PiecewiseLinear& out) cons
   const std::ptrdiff_t cell = static_cast<std::ptrdiff_t>(round) * n_ + agent;
   const BidderView view{agent, quality_.size() > 0 ? quality_.data()[cell] : 1.0,
                         additive_.size() > 0 ? additive_.data()[cell] : 0.0, terms_};
-  mechanism_->deviation_profile(
-      std::span<const double>(others_scratch_.data(), static_cast<std::size_t>(kept)), view, ctr_,
-      profile_scratch_);
+  const std::span<const double> others(others_scratch_.data(), static_cast<std::size_t>(kept));
   const double value = values_.data()[cell];
   if (!shade_mode_) {
-    profile_scratch_.utility(value, out);
+    mechanism_->utility_profile(others, view, ctr_, value, out);
     return;
   }
   // Shade mode: the bid is shade x value, so f(shade) = u(shade x value).
-  profile_scratch_.utility(value, utility_scratch_);
+  mechanism_->utility_profile(others, view, ctr_, value, utility_scratch_);
   out.clear();
   if (!(value > 0.0)) {  // every shade bids 0
     const double at_zero = utility_scratch_(0.0);

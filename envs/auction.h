@@ -117,8 +117,9 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   // The other eligible bidders' scores in a round, decreasing: the ctr.size() highest and every
   // further score tied with the last kept; returns how many were written.
   int top_other_scores(int round, int agent, std::span<double> out) const;
-  // The round's k + 2 highest eligible scores and their bidders, once per step and round;
-  // returns how many there are, or -1 when two of them tie (the caller then scans).
+  // The round's k + 1 highest eligible scores and their bidders (ties in bidder order), and how
+  // many bidders score exactly the k-th and the (k+1)-th of them, once per step and round;
+  // returns how many scores are listed.
   int round_top_scores(int round) const;
 
   const int n_;
@@ -151,12 +152,12 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   Eigen::ArrayXd utility_, clicks_, payment_, highest_other_;
   double winning_bid_ = 0.0;
   mutable std::vector<double> others_scratch_;
-  mutable std::vector<double> round_top_score_;  // rounds x (k + 2)
-  mutable std::vector<int> round_top_bidder_;    // rounds x (k + 2)
+  mutable std::vector<double> round_top_score_;  // rounds x (k + 1)
+  mutable std::vector<int> round_top_bidder_;    // rounds x (k + 1)
+  mutable std::vector<int> round_top_ties_;      // rounds x 2
   mutable std::vector<int> round_top_count_;     // per round; kStale until computed
   static constexpr int kStale = -2;
   mutable std::vector<double> top_values_scratch_;
-  mutable DeviationProfile profile_scratch_;
   mutable PiecewiseLinear utility_scratch_;
   mutable PiecewiseLinear regret_scratch_;
   mutable PiecewiseLinear counterfactual_scratch_;

@@ -34,6 +34,14 @@ void DeviationProfile::utility(double value, PiecewiseLinear& out) const {
   }
 }
 
+void Mechanism::utility_profile(std::span<const double> others_desc, const BidderView& view,
+                                std::span<const double> ctr, double value,
+                                PiecewiseLinear& out) const {
+  thread_local DeviationProfile profile;
+  deviation_profile(others_desc, view, ctr, profile);
+  profile.utility(value, out);
+}
+
 void Mechanism::check_market(int /*bidders*/, int /*slots*/, const std::string& /*path*/) const {}
 
 void Mechanism::deviation_profile(const AuctionBatch& batch, int auction, int bidder,

@@ -112,6 +112,13 @@ class Mechanism {
   virtual void deviation_profile(std::span<const double> others_desc, const BidderView& view,
                                  std::span<const double> ctr, DeviationProfile& out) const = 0;
 
+  // The bidder's utility value * clicks - payment as a function of its own bid: exactly (bit
+  // for bit) deviation_profile() followed by DeviationProfile::utility(value). The default does
+  // just that; a mechanism may override it with a fused computation.
+  virtual void utility_profile(std::span<const double> others_desc, const BidderView& view,
+                               std::span<const double> ctr, double value,
+                               PiecewiseLinear& out) const;
+
   // Checks the parameters that depend on the number of bidders (per-bidder reserves or value
   // distributions) and the number of slots; throws ConfigError naming `path`.
   virtual void check_market(int bidders, int slots, const std::string& path) const;

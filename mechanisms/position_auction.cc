@@ -40,7 +40,7 @@ PositionAuction::PositionAuction(PositionAuctionConfig config)
   }
 }
 
-PositionAuction::BatchRule PositionAuction::rule_for(const BatchTerms& terms) const {
+PositionAuction::BatchRule PositionAuction::rule_with_terms(const BatchTerms& terms) const {
   AGORA_CHECK(std::isfinite(terms.reserve) && terms.reserve >= 0.0);
   BatchRule rule = own_rule_;
   rule.floor = terms.reserve;
@@ -319,19 +319,28 @@ PositionAuction::Terms PositionAuction::expected_terms(std::span<const double> o
   return total;
 }
 
+template <class Emit>
 bool PositionAuction::one_slot_profile(std::span<const double> others_desc, const BidderView& view,
                                        std::span<const double> ctr, const BatchRule& rule,
-                                       DeviationProfile& out) const {
-  if (ctr.size() != 1 || others_desc.size() > 1) return false;
-  if (config_.rule == PriceRule::kSecondPrice && config_.soft_floor > 0.0) return false;
+                                       Emit&& emit) const {
+  if (!one_slot_case(others_desc, ctr)) return false;
   const double weight = quality_weight(view.quality, rule);
   const double entry = entry_bid(view.bidder, weight, view.additive, rule);
   const bool rival = !others_desc.empty();
-  const double tie =
-      rival ? bid_for_score(view.bidder, others_desc[0], weight, view.additive) : -kInf;
-  // The tie bid must score exactly the rival's score; when rounding says otherwise, the general
-  // path decides the tie the way run() does.
-  if (rival && raw_score(view.bidder, tie, weight, view.additive) != others_desc[0]) return false;
+  double tie = -kInf;
+  if (rival) {
+    const double shift = config_.additive_weight * view.additive;
+    if (!myerson_ && weight == 1.0 && shift == 0.0) {
+      // A plain bid: bid_for_score is others_desc[0] - shift (dividing by 1 is exact), and
+      // raw_score gives back others_desc[0] exactly (adding a zero), so the check below holds.
+      tie = others_desc[0] - shift;
+    } else {
+      tie = bid_for_score(view.bidder, others_desc[0], weight, view.additive);
+      // The tie bid must score exactly the rival's score; when rounding says otherwise, the
+      // general path decides the tie the way run() does.
+      if (raw_score(view.bidder, tie, weight, view.additive) != others_desc[0]) return false;
+    }
+  }
   const double clicks = ctr[0] * view.quality;
   const double units = config_.pricing == Pricing::kPerClick ? clicks : 1.0;
   const double theta = std::max(entry, tie);
@@ -349,25 +358,38 @@ bool PositionAuction::one_slot_profile(std::span<const double> others_desc, cons
       break;
   }
   const auto win_pay = [&](double b) { return win_intercept + win_slope * b; };
-  if (entry > 0.0) {
-    out.clicks.push(0.0, 0.0, 0.0, 0.0);
-    out.payment.push(0.0, 0.0, 0.0, 0.0);
-  }
+  if (entry > 0.0) emit(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
   if (!rival || entry > tie) {
-    out.clicks.push(entry, clicks, clicks, 0.0);
-    out.payment.push(entry, win_pay(entry), win_intercept, win_slope);
+    emit(entry, clicks, clicks, 0.0, win_pay(entry), win_intercept, win_slope);
     return true;
   }
   if (entry == tie) {
-    out.clicks.push(entry, 0.5 * clicks, clicks, 0.0);
-    out.payment.push(entry, 0.5 * (win_pay(entry) + lose_slope * entry), win_intercept, win_slope);
+    emit(entry, 0.5 * clicks, clicks, 0.0, 0.5 * (win_pay(entry) + lose_slope * entry),
+         win_intercept, win_slope);
     return true;
   }
-  out.clicks.push(entry, 0.0, 0.0, 0.0);
-  out.payment.push(entry, lose_slope * entry, 0.0, lose_slope);
-  out.clicks.push(tie, 0.5 * clicks, clicks, 0.0);
-  out.payment.push(tie, 0.5 * (win_pay(tie) + lose_slope * tie), win_intercept, win_slope);
+  emit(entry, 0.0, 0.0, 0.0, lose_slope * entry, 0.0, lose_slope);
+  emit(tie, 0.5 * clicks, clicks, 0.0, 0.5 * (win_pay(tie) + lose_slope * tie), win_intercept,
+       win_slope);
   return true;
+}
+
+void PositionAuction::utility_profile(std::span<const double> others_desc, const BidderView& view,
+                                      std::span<const double> ctr, double value,
+                                      PiecewiseLinear& out) const {
+  if (one_slot_case(others_desc, ctr)) {
+    out.clear();
+    const BatchRule rule = rule_for(view.terms);
+    // The arithmetic of DeviationProfile::utility, breakpoint by breakpoint.
+    const auto emit = [&](double from, double clicks_at, double clicks_intercept,
+                          double clicks_slope, double pay_at, double pay_intercept,
+                          double pay_slope) {
+      out.push(from, value * clicks_at - pay_at, value * clicks_intercept - pay_intercept,
+               value * clicks_slope - pay_slope);
+    };
+    if (one_slot_profile(others_desc, view, ctr, rule, emit)) return;
+  }
+  Mechanism::utility_profile(others_desc, view, ctr, value, out);
 }
 
 void PositionAuction::deviation_profile(std::span<const double> others_desc, const BidderView& view,
@@ -375,7 +397,13 @@ void PositionAuction::deviation_profile(std::span<const double> others_desc, con
   out.clicks.clear();
   out.payment.clear();
   const BatchRule rule = rule_for(view.terms);
-  if (one_slot_profile(others_desc, view, ctr, rule, out)) return;
+  const auto emit = [&out](double from, double clicks_at, double clicks_intercept,
+                           double clicks_slope, double pay_at, double pay_intercept,
+                           double pay_slope) {
+    out.clicks.push(from, clicks_at, clicks_intercept, clicks_slope);
+    out.payment.push(from, pay_at, pay_intercept, pay_slope);
+  };
+  if (one_slot_profile(others_desc, view, ctr, rule, emit)) return;
   const double weight = quality_weight(view.quality, rule);
   const double reserve = entry_bid(view.bidder, weight, view.additive, rule);
   thread_local std::vector<double> breaks;

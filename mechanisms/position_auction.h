@@ -34,7 +34,8 @@
 //                       (the bid is per auction; `pricing` does not apply).
 // Prices never exceed bids; a winner's price per unit is payment / u_s. A batch's terms
 // (BatchTerms: a reserve and a quality exponent) override reserve and α for that batch only;
-// run(), score() and deviation_profile() read them from the batch and the BidderView.
+// run(), score(), deviation_profile() and utility_profile() read them from the batch and the
+// BidderView.
 #pragma once
 
 #include <cmath>
@@ -73,6 +74,10 @@ class PositionAuction final : public Mechanism {
   double score(const BidderView& view, double bid) const override;
   void deviation_profile(std::span<const double> others_desc, const BidderView& view,
                          std::span<const double> ctr, DeviationProfile& out) const override;
+  // Fuses deviation_profile() and DeviationProfile::utility() in the one-slot closed form.
+  void utility_profile(std::span<const double> others_desc, const BidderView& view,
+                       std::span<const double> ctr, double value,
+                       PiecewiseLinear& out) const override;
   void check_market(int bidders, int slots, const std::string& path) const override;
 
   const PositionAuctionConfig& config() const { return config_; }
@@ -94,7 +99,15 @@ class PositionAuction final : public Mechanism {
     double floor = 0.0;    // the batch's reserve on bids
     QualityWeight weight;  // q ↦ q^α (α = 1 for Myerson)
   };
-  BatchRule rule_for(const BatchTerms& terms) const;
+  BatchRule rule_for(const BatchTerms& terms) const {
+    // Default terms (no batch reserve, the mechanism's own α) leave the own rule unchanged.
+    if (terms.reserve == 0.0 && !std::signbit(terms.reserve) &&
+        std::isnan(terms.quality_exponent)) {
+      return own_rule_;
+    }
+    return rule_with_terms(terms);
+  }
+  BatchRule rule_with_terms(const BatchTerms& terms) const;
 
   static double quality_weight(double quality, const BatchRule& rule) {
     return rule.weight(quality);
@@ -148,10 +161,17 @@ class PositionAuction final : public Mechanism {
                        std::span<const double> ctr, const Others& others,
                        const BatchRule& rule) const;
   // The common case of deviation_profile in closed form: one slot, at most one other eligible
-  // bidder in others_desc (no tie among the others), no soft floor. Returns false otherwise.
+  // bidder in others_desc (no tie among the others), no soft floor. Returns false otherwise,
+  // before emitting anything. Each breakpoint goes to emit(from, clicks at, clicks intercept,
+  // clicks slope, payment at, payment intercept, payment slope).
+  template <class Emit>
   bool one_slot_profile(std::span<const double> others_desc, const BidderView& view,
-                        std::span<const double> ctr, const BatchRule& rule,
-                        DeviationProfile& out) const;
+                        std::span<const double> ctr, const BatchRule& rule, Emit&& emit) const;
+  // Whether one_slot_profile() may apply (it can still decline on rounding).
+  bool one_slot_case(std::span<const double> others_desc, std::span<const double> ctr) const {
+    return ctr.size() == 1 && others_desc.size() <= 1 &&
+           !(config_.rule == PriceRule::kSecondPrice && config_.soft_floor > 0.0);
+  }
   // Expected terms at `bid` against others_desc, averaging over tied positions.
   Terms expected_terms(std::span<const double> others_desc, const BidderView& view, double weight,
                        std::span<const double> ctr, double bid, const BatchRule& rule) const;

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
 #include <functional>
 #include <string>
@@ -439,6 +441,61 @@ TEST_CASE("counterfactual rewards count ties over all tied bidders") {
   play_once(*env, {0.5, 0.5, 0.5, 0.5, 0.5});
   env->counterfactuals(0)->counterfactual_rewards(2, candidates, out);
   CHECK(out(0) == doctest::Approx(0.15));
+}
+
+TEST_CASE("reward profiles equal the mechanism's profile against the others' top scores") {
+  // Bids on a coarse grid, so scores tie often, also across the slot boundary. The env's
+  // reward profile must be, bit for bit, the mechanism's deviation profile against the k
+  // highest other scores and every score tied with the last kept (found here by sorting all
+  // of them), turned into utility at the bidder's value.
+  const int n = 7;
+  const std::vector<double> values = {1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4};
+  Rng rng(31);
+  boost::random::uniform_int_distribution<int> quarter(0, 4);
+  for (const char* name : {"second_price", "first_price", "gsp", "vcg", "all_pay"}) {
+    for (int k = 1; k <= 3; ++k) {
+      std::vector<double> ctr = {1.0, 0.6, 0.3};
+      ctr.resize(static_cast<std::size_t>(k));
+      const Json params = {{"n_bidders", n},
+                           {"feedback", "full"},
+                           {"ctr", ctr},
+                           {"values", constant_values(values)}};
+      const auto mechanism = make_mechanism(name, Json::object(), "mechanism");
+      const auto env = make_auction(params, name);
+      for (int trial = 0; trial < 20; ++trial) {
+        std::vector<double> bids;
+        for (int i = 0; i < n; ++i) bids.push_back(0.25 * quarter(rng));
+        play_once(*env, bids);
+        for (int i = 0; i < n; ++i) {
+          std::vector<double> others;
+          for (int j = 0; j < n; ++j) {
+            if (j != i && bids[static_cast<std::size_t>(j)] >= 0.0) {
+              others.push_back(bids[static_cast<std::size_t>(j)]);
+            }
+          }
+          std::sort(others.begin(), others.end(), std::greater<>());
+          std::size_t keep = std::min(others.size(), static_cast<std::size_t>(k));
+          while (keep > 0 && keep < others.size() && others[keep] == others[keep - 1]) ++keep;
+          others.resize(keep);
+          DeviationProfile profile;
+          PiecewiseLinear want, got;
+          mechanism->deviation_profile(others, BidderView{i}, ctr, profile);
+          profile.utility(values[static_cast<std::size_t>(i)], want);
+          env->counterfactuals(0)->reward_profile(i, 0, got);
+          INFO(name, " k ", k, " trial ", trial, " bidder ", i);
+          const auto a = got.pieces();
+          const auto b = want.pieces();
+          REQUIRE(a.size() == b.size());
+          for (std::size_t p = 0; p < a.size(); ++p) {
+            CHECK(a[p].from == b[p].from);
+            CHECK(a[p].at == b[p].at);
+            CHECK(a[p].intercept == b[p].intercept);
+            CHECK(a[p].slope == b[p].slope);
+          }
+        }
+      }
+    }
+  }
 }
 
 TEST_CASE("counterfactual rewards in shade mode average over the step's rounds") {
