@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
+#include <utility>
 
 #include "agents/grid_learner.h"
 #include "core/error.h"
@@ -104,66 +106,63 @@ int Hedge::select(Rng& rng) {
   }
 }
 
-void Hedge::update_all(const Eigen::Ref<const Eigen::ArrayXd>& rewards) {
-  namespace simd = Eigen::internal;
-  using Packet = simd::packet_traits<double>::type;
-  constexpr int kPacket = simd::packet_traits<double>::size;
-  const int n = arms();
-  double* drift = drift_.data();
-  const double* reward = rewards.data();
-  const Packet rate = simd::pset1<Packet>(learning_rate_);
-  Packet highest = simd::pset1<Packet>(-std::numeric_limits<double>::infinity());
-  Packet lowest = simd::pset1<Packet>(std::numeric_limits<double>::infinity());
-  int a = 0;
-  for (; a + kPacket <= n; a += kPacket) {
-    const Packet step = simd::pmul(rate, simd::ploadu<Packet>(reward + a));
-    const Packet d = simd::padd(simd::ploadu<Packet>(drift + a), step);
+namespace {
+
+namespace simd = Eigen::internal;
+using Packet = simd::packet_traits<double>::type;
+constexpr int kPacket = simd::packet_traits<double>::size;
+
+// drift[a] += rate · reward(a) for a in [begin, end), `kPacket` arms at a time; returns the
+// extremes of the updated entries and of {highest, lowest}.
+template <class PacketReward, class Reward>
+std::pair<double, double> add_rewards(double* drift, int begin, int end, double rate,
+                                      double highest, double lowest, PacketReward packet_reward,
+                                      Reward reward) {
+  const Packet rate_packet = simd::pset1<Packet>(rate);
+  Packet high = simd::pset1<Packet>(highest);
+  Packet low = simd::pset1<Packet>(lowest);
+  int a = begin;
+  for (; a + kPacket <= end; a += kPacket) {
+    const Packet d =
+        simd::padd(simd::ploadu<Packet>(drift + a), simd::pmul(rate_packet, packet_reward(a)));
     simd::pstoreu(drift + a, d);
-    highest = simd::pmax(highest, d);
-    lowest = simd::pmin(lowest, d);
+    high = simd::pmax(high, d);
+    low = simd::pmin(low, d);
   }
-  max_drift_ = simd::predux_max(highest);
-  min_drift_ = simd::predux_min(lowest);
-  for (; a < n; ++a) {
-    drift[a] += learning_rate_ * reward[a];
-    max_drift_ = std::max(max_drift_, drift[a]);
-    min_drift_ = std::min(min_drift_, drift[a]);
+  highest = simd::predux_max(high);
+  lowest = simd::predux_min(low);
+  for (; a < end; ++a) {
+    drift[a] += rate * reward(a);
+    highest = std::max(highest, drift[a]);
+    lowest = std::min(lowest, drift[a]);
   }
+  return {highest, lowest};
+}
+
+}  // namespace
+
+void Hedge::update_all(const Eigen::Ref<const Eigen::ArrayXd>& rewards) {
+  const double* reward = rewards.data();
+  std::tie(max_drift_, min_drift_) = add_rewards(
+      drift_.data(), 0, arms(), learning_rate_, -std::numeric_limits<double>::infinity(),
+      std::numeric_limits<double>::infinity(),
+      [&](int a) { return simd::ploadu<Packet>(reward + a); }, [&](int a) { return reward[a]; });
   if (!std::isfinite(max_drift_ - min_drift_)) {
     throw InvariantError("Hedge::update_all: a reward was not finite");
   }
 }
 
 void Hedge::add_linear(int begin, int end, double intercept, double slope, const double* x) {
-  namespace simd = Eigen::internal;
-  using Packet = simd::packet_traits<double>::type;
-  constexpr int kPacket = simd::packet_traits<double>::size;
   AGORA_CHECK(begin >= 0 && begin <= end && end <= arms());
   if (begin == end) return;
-  double* drift = drift_.data();
-  const Packet rate = simd::pset1<Packet>(learning_rate_);
   const Packet intercept_packet = simd::pset1<Packet>(intercept);
   const Packet slope_packet = simd::pset1<Packet>(slope);
-  Packet highest = simd::pset1<Packet>(max_drift_);
-  Packet lowest = simd::pset1<Packet>(min_drift_);
-  int k = begin;
-  for (; k + kPacket <= end; k += kPacket) {
-    const Packet reward =
-        simd::padd(intercept_packet, simd::pmul(slope_packet, simd::ploadu<Packet>(x + k)));
-    const Packet step = simd::pmul(rate, reward);
-    const Packet d = simd::padd(simd::ploadu<Packet>(drift + k), step);
-    simd::pstoreu(drift + k, d);
-    highest = simd::pmax(highest, d);
-    lowest = simd::pmin(lowest, d);
-  }
-  max_drift_ = simd::predux_max(highest);
-  min_drift_ = simd::predux_min(lowest);
-  for (; k < end; ++k) {
-    const double d = drift[k] + learning_rate_ * (intercept + slope * x[k]);
-    drift[k] = d;
-    max_drift_ = std::max(max_drift_, d);
-    min_drift_ = std::min(min_drift_, d);
-  }
+  std::tie(max_drift_, min_drift_) = add_rewards(
+      drift_.data(), begin, end, learning_rate_, max_drift_, min_drift_,
+      [&](int k) {
+        return simd::padd(intercept_packet, simd::pmul(slope_packet, simd::ploadu<Packet>(x + k)));
+      },
+      [&](int k) { return intercept + slope * x[k]; });
   if (!std::isfinite(max_drift_ - min_drift_)) {
     throw InvariantError("Hedge::add_linear: a reward was not finite");
   }
