@@ -602,30 +602,8 @@ int AuctionEnv::round_top_scores(int round) const {
   int* who = round_top_bidder_.data() + base;
   const double* score = outcome_.score.data() + static_cast<std::ptrdiff_t>(round) * n_;
   int filled = 0;
-  if (k == 1) {  // keep_highest for the two highest, in one pass
-    double first = -kInf, second = -kInf;
-    int first_bidder = -1, second_bidder = -1;
-    for (int i = 0; i < n_; ++i) {
-      const double x = score[i];
-      if (x > first) {
-        second = first;
-        second_bidder = first_bidder;
-        first = x;
-        first_bidder = i;
-      } else if (x > second) {
-        second = x;
-        second_bidder = i;
-      }
-    }
-    top[0] = first;
-    who[0] = first_bidder;
-    top[1] = second;
-    who[1] = second_bidder;
-    filled = (first_bidder >= 0) + (second_bidder >= 0);
-  } else {
-    for (int i = 0; i < n_; ++i) {
-      if (score[i] > -kInf) filled = keep_highest(score[i], i, top, who, filled, m);
-    }
+  for (int i = 0; i < n_; ++i) {
+    if (score[i] > -kInf) filled = keep_highest(score[i], i, top, who, filled, m);
   }
   count = filled;
   if (k > 0 && filled >= k) {
