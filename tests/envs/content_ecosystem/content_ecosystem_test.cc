@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "envs/env_registry.h"
 #include "tests/envs/conformance.h"
+#include "tests/envs/content_ecosystem/content_testing.h"
 
 namespace agora::testing {
 namespace {
@@ -173,20 +174,7 @@ TEST_CASE("content_ecosystem: hand-checked logit choice with an outside option")
   // and consumes it with probability e^v / (e^{v_0} + e^v), v = affinity x c (quality_utility
   // 0): e^2 / (1 + e^2) when aligned, e^-2 / (1 + e^-2) when opposite (affinity 2, v_0 = 0).
   // The session value is v - v_0 = +-2 when consumed; satisfaction after one period is m x value.
-  Json p = {{"n_users", 4000},
-            {"n_creators", 1},
-            {"initial_creators", 1},
-            {"dim", 1},
-            {"n_topics", 2},
-            {"slate_size", 1},
-            {"affinity", 2.0},
-            {"quality_utility", 0.0},
-            {"outside_utility", 0.0},
-            {"user_spread", 1.0},
-            {"arrival_rate", 0.0},
-            {"churn_probability", 0.0},
-            {"satisfaction_memory", 0.5},
-            {"cost_range", {0.0, 0.001}}};
+  const Json p = one_creator_market(4000);
   auto env = make_content(p, 10);
   env->reset(11);
   const StepResult& r = keep_directions(*env);

@@ -15,6 +15,7 @@
 #include "envs/env_registry.h"
 #include "mechanisms/mechanism.h"
 #include "tests/envs/conformance.h"
+#include "tests/envs/content_ecosystem/content_testing.h"
 
 namespace agora::testing {
 namespace {
@@ -115,22 +116,8 @@ TEST_CASE("content_feed_ads: the advertiser role and the ad metrics") {
 // -0.1 when nobody consumed. Clicks ~ Binomial(N, 0.3); revenue = 1.5 clicks.
 TEST_CASE("content_feed_ads: a hand-checked feed under first price") {
   const int n = 4000;
-  Json p = {{"n_users", n},
-            {"n_creators", 1},
-            {"initial_creators", 1},
-            {"dim", 1},
-            {"n_topics", 2},
-            {"slate_size", 1},
-            {"affinity", 2.0},
-            {"quality_utility", 0.0},
-            {"outside_utility", 0.0},
-            {"user_spread", 1.0},
-            {"arrival_rate", 0.0},
-            {"churn_probability", 0.0},
-            {"satisfaction_memory", 0.5},
-            {"cost_range", {0.0, 0.001}},
-            {"ads",
-             {{"ad_load", 1.0},
+  Json p = one_creator_market(n);
+  p["ads"] = {{"ad_load", 1.0},
               {"interest_sharpness", 0.0},
               {"fatigue_strength", 0.0},
               {"ad_annoyance", 0.2},
@@ -140,7 +127,7 @@ TEST_CASE("content_feed_ads: a hand-checked feed under first price") {
                 {"budget", nullptr},
                 {"value_per_click", 1.5},
                 {"quality", 0.3},
-                {"interest_concentration", 0.0}}}}}};
+                {"interest_concentration", 0.0}}}};
   auto env = make_feed(p, 5, "first_price");
   env->reset(5);
   const StepResult& r = step_feed(*env, 1.0);
