@@ -22,42 +22,50 @@ namespace agora {
 // returns m. ranked[k] (when m == k + 1) is the best loser.
 inline int rank_by_score(const double* scores, int n, int k, std::span<int> ranked, Rng& rng);
 
-// The one-slot scan of rank_by_score: the highest bid's bidder `best` and the next one
-// `second` (-1 when n == 1), in one branch-light pass with the two bids in registers. Returns
-// false when the highest bid is tied, in which case the caller must use rank_by_score (which
-// breaks the tie at random).
+// The one-slot scan of rank_by_score: the highest bid's bidder `best` and the first bidder
+// holding the next-highest bid `second` (-1 when n == 1). Returns false when the highest bid
+// is tied, in which case the caller must use rank_by_score (which breaks the tie at random).
+// When every bid is -inf (nobody eligible) it returns true with best = 0, second = 1.
 inline bool top_two_untied(const double* bids, int n, int& best, int& second) {
-  // The two highest bids run through min/max and the bidders through integer selects off that
-  // chain: GCC compiles the equivalent ternaries into branches, which mispredict on random
-  // bids and cost more than the rest of the auction.
-  const auto pick_index = [](bool c, int a, int b) {
-    const int mask = -static_cast<int>(c);
-    return (a & mask) | (b & ~mask);
-  };
-  int b = 0;
-  int s = -1;
-  double top = bids[0];
-  double next = 0.0;
-  if (n > 1) {  // the second bid is the runner-up so far, whatever its value
-    const double x = bids[1];
-    const bool above_top = x > top;
-    s = above_top ? 0 : 1;
-    next = above_top ? top : x;
-    b = above_top ? 1 : 0;
-    top = above_top ? x : top;
+  // Two passes. The values first: the highest and next-highest of the even and of the odd
+  // positions in two independent max/min chains (one chain of n dependent steps is what
+  // bounds this scan), merged at the end. Then the bidders, by comparing every bid with the
+  // two values, branch-free: `best` holds the highest bid, `second` is the first bidder
+  // holding the next one. Plain ternaries compile into branches here, which mispredict on
+  // random bids and cost more than the rest of the auction.
+  constexpr double kNone = -std::numeric_limits<double>::infinity();
+  best = 0;
+  second = -1;
+  if (n < 2) return true;
+  double top_even = bids[0], next_even = kNone;
+  double top_odd = bids[1], next_odd = kNone;
+  int i = 2;
+  for (; i + 1 < n; i += 2) {
+    next_even = std::max(next_even, std::min(top_even, bids[i]));
+    top_even = std::max(top_even, bids[i]);
+    next_odd = std::max(next_odd, std::min(top_odd, bids[i + 1]));
+    top_odd = std::max(top_odd, bids[i + 1]);
   }
-  for (int i = 2; i < n; ++i) {
-    const double x = bids[i];
-    const bool above_top = x > top;
-    const bool above_next = x > next;
-    s = pick_index(above_top, b, pick_index(above_next, i, s));
-    b = pick_index(above_top, i, b);
-    next = std::max(next, std::min(top, x));
-    top = std::max(top, x);
+  if (i < n) {
+    next_even = std::max(next_even, std::min(top_even, bids[i]));
+    top_even = std::max(top_even, bids[i]);
+  }
+  const double top = std::max(top_even, top_odd);
+  const double next = std::max(std::min(top_even, top_odd), std::max(next_even, next_odd));
+  if (top == kNone) {  // nobody is eligible
+    second = 1;
+    return true;
+  }
+  if (next == top) return false;
+  int b = 0;
+  int s = 0;
+  for (int j = n - 1; j >= 0; --j) {
+    b = bids[j] == top ? j : b;
+    s = bids[j] == next ? j : s;
   }
   best = b;
   second = s;
-  return s < 0 || next != top || top == -std::numeric_limits<double>::infinity();
+  return true;
 }
 
 // The general case: a sorted buffer of the k + 1 best, or a shuffle when a tie decides.
