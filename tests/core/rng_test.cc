@@ -60,3 +60,51 @@ TEST_CASE("rng: uniform01 and uniform_real are Boost's draws bit for bit") {
   CHECK(mismatches == 0);
   CHECK(ours == boosts);  // the same number of engine calls
 }
+
+namespace {
+
+// A 64-bit engine replaying a list of outputs, to place the rare draws that Boost rejects.
+struct ReplayEngine {
+  using result_type = std::uint64_t;
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~result_type{0}; }
+  std::vector<std::uint64_t> outputs;
+  std::size_t next = 0;
+  result_type operator()() { return outputs.at(next++); }
+};
+
+}  // namespace
+
+TEST_CASE("rng: uniform_real_fill makes uniform_real's draws in order, rejections included") {
+  SUBCASE("on the engine, across block boundaries") {
+    for (std::size_t n : {0, 1, 10, 127, 128, 129, 1000, 100003}) {
+      agora::Rng ours(21);
+      agora::Rng reference(21);
+      std::vector<double> out(n);
+      agora::uniform_real_fill(ours, out.data(), n, -2.5, 7.25);
+      int mismatches = 0;
+      for (double x : out) mismatches += !same_bits(x, agora::uniform_real(reference, -2.5, 7.25));
+      CHECK(mismatches == 0);
+      CHECK(ours == reference);
+    }
+  }
+  SUBCASE("outputs that round up to 1 are redrawn, as Boost redraws them") {
+    // 2^64 − 1 and 2^64 − 2^10 round to 2^64, i.e. to 1.0 on [0, 1), and are rejected.
+    agora::Rng source(5);
+    ReplayEngine engine;
+    for (int i = 0; i < 600; ++i) engine.outputs.push_back(source());
+    for (std::size_t at : {0, 5, 127, 128, 130, 255, 256, 400, 401, 402}) {
+      engine.outputs[at] = at % 2 == 0 ? ~0ULL : ~0ULL - (1ULL << 10) + 1;
+    }
+    ReplayEngine boost_engine = engine;
+    const std::size_t n = 500;
+    std::vector<double> out(n);
+    agora::uniform_real_fill(engine, out.data(), n, 0.0, 1.0);
+    boost::random::uniform_real_distribution<double> unit(0.0, 1.0);
+    int mismatches = 0;
+    for (double x : out) mismatches += !same_bits(x, unit(boost_engine));
+    CHECK(mismatches == 0);
+    CHECK(engine.next == boost_engine.next);
+    CHECK(engine.next == n + 10);  // ten rejections, ten extra outputs
+  }
+}
