@@ -363,14 +363,22 @@ bool PositionAuction::one_slot_profile(std::span<const double> others_desc, cons
     emit(entry, clicks, clicks, 0.0, win_pay(entry), win_intercept, win_slope);
     return true;
   }
-  if (entry == tie) {
-    emit(entry, 0.5 * clicks, clicks, 0.0, 0.5 * (win_pay(entry) + lose_slope * entry),
+  // Tied with the m rivals, the bidder takes each of the m + 1 positions with probability
+  // share: the slot and its payment, or (all-pay) m losing positions paying the bid.
+  const int rivals = static_cast<int>(others_desc.size());
+  const double share = 1.0 / (rivals + 1);
+  double tied_slope = win_slope;
+  for (int t = 0; t < rivals; ++t) tied_slope += lose_slope;
+  const auto emit_tie = [&](double at) {
+    emit(at, clicks * share, clicks, 0.0, win_intercept * share + tied_slope * share * at,
          win_intercept, win_slope);
+  };
+  if (entry == tie) {
+    emit_tie(entry);
     return true;
   }
   emit(entry, 0.0, 0.0, 0.0, lose_slope * entry, 0.0, lose_slope);
-  emit(tie, 0.5 * clicks, clicks, 0.0, 0.5 * (win_pay(tie) + lose_slope * tie), win_intercept,
-       win_slope);
+  emit_tie(tie);
   return true;
 }
 

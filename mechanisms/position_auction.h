@@ -160,16 +160,17 @@ class PositionAuction final : public Mechanism {
   Terms position_terms(int u, double bid, const BidderView& view, double weight,
                        std::span<const double> ctr, const Others& others,
                        const BatchRule& rule) const;
-  // The common case of deviation_profile in closed form: one slot, at most one other eligible
-  // bidder in others_desc (no tie among the others), no soft floor. Returns false otherwise,
-  // before emitting anything. Each breakpoint goes to emit(from, clicks at, clicks intercept,
-  // clicks slope, payment at, payment intercept, payment slope).
+  // The common case of deviation_profile in closed form: one slot, the others' eligible
+  // scores in others_desc all equal (one rival, or m rivals tied: a bid at their score wins
+  // with probability 1/(m + 1)), no soft floor. Returns false otherwise, before emitting
+  // anything. Each breakpoint goes to emit(from, clicks at, clicks intercept, clicks slope,
+  // payment at, payment intercept, payment slope), with the arithmetic of the general path.
   template <class Emit>
   bool one_slot_profile(std::span<const double> others_desc, const BidderView& view,
                         std::span<const double> ctr, const BatchRule& rule, Emit&& emit) const;
   // Whether one_slot_profile() may apply (it can still decline on rounding).
   bool one_slot_case(std::span<const double> others_desc, std::span<const double> ctr) const {
-    return ctr.size() == 1 && others_desc.size() <= 1 &&
+    return ctr.size() == 1 && (others_desc.empty() || others_desc.front() == others_desc.back()) &&
            !(config_.rule == PriceRule::kSecondPrice && config_.soft_floor > 0.0);
   }
   // Expected terms at `bid` against others_desc, averaging over tied positions.

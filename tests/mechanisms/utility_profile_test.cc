@@ -104,5 +104,57 @@ TEST_CASE("utility_profile equals deviation_profile + utility on random markets"
   }
 }
 
+TEST_CASE("one slot, m tied rivals: the closed form is the general path, bit for bit") {
+  // Against m rivals tied at score B, a bid at B wins the slot with probability 1/(m + 1). The
+  // closed form takes others = {B x m}; adding a lower rival changes nothing for one slot but
+  // sends deviation_profile down the general path (breakpoints, expected_terms), which must
+  // give the same pieces exactly.
+  const std::vector<std::string> names = {"first_price", "second_price", "gsp",
+                                          "vcg",         "all_pay",      "myerson"};
+  for (const std::string& name : names) {
+    Rng rng(307);
+    boost::random::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (int trial = 0; trial < 300; ++trial) {
+      const bool grid = trial % 2 == 0;
+      const RandomMarket x = random_market(name, rng, grid);
+      const auto m = mechanism(name, x.params);
+      const std::vector<double> ctr = {x.auction.ctr[0]};
+      BatchTerms terms;
+      if (unit(rng) < 0.3) terms.reserve = grid ? 0.25 : 0.4 * unit(rng);
+      if (name != "myerson" && unit(rng) < 0.3) terms.quality_exponent = grid ? 2.0 : 0.5;
+      const int n = static_cast<int>(x.auction.bids.size());
+      for (int i = 0; i < n; ++i) {
+        BidderView view = view_of(x.auction, i);
+        view.terms = terms;
+        const double tied = grid ? 0.25 * (1 + trial % 4) : 1.2 * unit(rng) - 0.1;
+        const int rivals = 1 + trial % 5;
+        std::vector<double> closed(static_cast<std::size_t>(rivals), tied);
+        std::vector<double> general = closed;
+        general.push_back(tied - 0.25);
+        DeviationProfile want, got;
+        m->deviation_profile(general, view, ctr, want);
+        m->deviation_profile(closed, view, ctr, got);
+        INFO(name, " trial ", trial, " bidder ", i, " rivals ", rivals, " at ", tied,
+             " params ", x.params.dump());
+        CHECK(identical(got.clicks, want.clicks));
+        CHECK(identical(got.payment, want.payment));
+      }
+    }
+  }
+}
+
+TEST_CASE("utility_profile: second price, one slot, three tied rivals, by hand") {
+  // Rivals at 0.4, 0.4, 0.4 and value 0.7: a bid of 0.4 wins a quarter of the time at 0.4,
+  // utility 0.3 / 4 = 0.075; above 0.4 it always wins, utility 0.3.
+  const auto m = mechanism("second_price");
+  const std::vector<double> others = {0.4, 0.4, 0.4};
+  const std::vector<double> ctr = {1.0};
+  PiecewiseLinear u;
+  m->utility_profile(others, BidderView{}, ctr, 0.7, u);
+  CHECK(u(0.39) == 0.0);
+  CHECK(u(0.4) == doctest::Approx(0.075));
+  CHECK(u(0.41) == doctest::Approx(0.3));
+}
+
 }  // namespace
 }  // namespace agora::testing
