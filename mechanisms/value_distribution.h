@@ -64,7 +64,9 @@ class ValueDistribution {
           for (int i = 0; i < n; ++i) out[i] = uniform_(rng);
           return;
         }
-        uniform_real_fill(rng, out, static_cast<std::size_t>(n), a_, b_);
+        const double low = a_;
+        const double high = b_;
+        for (int i = 0; i < n; ++i) out[i] = uniform_real(rng, low, high);
         return;
       }
       case Kind::kExponential: {
