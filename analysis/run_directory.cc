@@ -1,8 +1,10 @@
 #include "analysis/run_directory.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "core/error.h"
@@ -14,19 +16,83 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Where a value sits: the file, and the JSON path inside it. A value of the wrong type is a
+// ConfigError naming both, as a hand-edited or foreign summary.json deserves.
+struct Location {
+  std::string file;
+  std::string json_path;  // empty at the top level
+
+  Location operator/(const std::string& key) const {
+    return {file, json_path.empty() ? key : json_path + "." + key};
+  }
+  Location operator[](std::size_t index) const {
+    return {file, json_path + "[" + std::to_string(index) + "]"};
+  }
+  [[noreturn]] void fail(const std::string& message) const {
+    throw ConfigError(file, json_path.empty() ? message : json_path + ": " + message);
+  }
+};
+
+const Json& member(const Json& object, const char* key, const Location& at) {
+  if (!object.is_object() || !object.contains(key)) {
+    at.fail(std::string("missing '") + key + "' (not an Agora summary?)");
+  }
+  return object.at(key);
+}
+
+// The member `key` when present and not null, else nullptr.
+const Json* optional_member(const Json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  const auto found = object.find(key);
+  return found == object.end() || found->is_null() ? nullptr : &*found;
+}
+
+std::string text(const Json& value, const Location& at) {
+  if (!value.is_string()) at.fail("expected a string, got " + value.dump());
+  return value.get<std::string>();
+}
+
+bool flag(const Json& value, const Location& at) {
+  if (!value.is_boolean()) at.fail("expected true or false, got " + value.dump());
+  return value.get<bool>();
+}
+
+int small_integer(const Json& value, const Location& at) {
+  if (!value.is_number_integer() || value.get<std::int64_t>() < 0 ||
+      value.get<std::int64_t>() > std::numeric_limits<int>::max()) {
+    at.fail("expected a non-negative integer, got " + value.dump());
+  }
+  return value.get<int>();
+}
+
+std::uint64_t seed_value(const Json& value, const Location& at) {
+  if (!value.is_number_unsigned())
+    at.fail("expected a non-negative integer seed, got " + value.dump());
+  return value.get<std::uint64_t>();
+}
+
+const Json& array(const Json& value, const Location& at) {
+  if (!value.is_array()) at.fail("expected an array, got " + value.dump());
+  return value;
+}
+
+const Json& object(const Json& value, const Location& at) {
+  if (!value.is_object()) at.fail("expected an object, got " + value.dump());
+  return value;
+}
+
+std::vector<std::string> text_list(const Json& value, const Location& at) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < array(value, at).size(); ++i) out.push_back(text(value[i], at[i]));
+  return out;
+}
+
 Json read_json_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ConfigError(file.string(), "cannot open file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_json(text.str(), file.string());
-}
-
-const Json& member(const Json& object, const char* key, const std::string& where) {
-  if (!object.is_object() || !object.contains(key)) {
-    throw ConfigError(where, std::string("missing '") + key + "' (not an Agora summary?)");
-  }
-  return object.at(key);
+  std::ostringstream text_stream;
+  text_stream << in.rdbuf();
+  return parse_json(text_stream.str(), file.string());
 }
 
 void add_derived(Json& values) {
@@ -39,20 +105,22 @@ void add_derived(Json& values) {
   }
 }
 
-RunRecord read_run(const Json& run, const std::string& statistic, const std::string& where) {
+RunRecord read_run(const Json& run, const std::string& statistic, const Location& at) {
   RunRecord record;
-  record.seed = member(run, "seed", where).get<std::uint64_t>();
-  record.complete = run.value("complete", false);
+  record.seed = seed_value(member(run, "seed", at), at / "seed");
+  if (const Json* complete = optional_member(run, "complete")) {
+    record.complete = flag(*complete, at / "complete");
+  }
   record.values = Json::object();
-  if (run.contains("metrics") && run["metrics"].is_object()) {
-    for (const auto& [name, stats] : run["metrics"].items()) {
+  if (const Json* metrics = optional_member(run, "metrics")) {
+    for (const auto& [name, stats] : object(*metrics, at / "metrics").items()) {
       if (stats.is_object() && stats.contains(statistic) && stats[statistic].is_number()) {
         record.values[name] = stats[statistic];
       }
     }
   }
-  if (run.contains("diagnostics") && run["diagnostics"].is_object()) {
-    for (const auto& [name, value] : run["diagnostics"].items()) {
+  if (const Json* diagnostics = optional_member(run, "diagnostics")) {
+    for (const auto& [name, value] : object(*diagnostics, at / "diagnostics").items()) {
       if (value.is_number()) record.values[name] = value;
     }
   }
@@ -62,42 +130,61 @@ RunRecord read_run(const Json& run, const std::string& statistic, const std::str
 
 RunDirectory read_run_directory(const fs::path& dir, const std::string& statistic) {
   const fs::path file = dir / "summary.json";
-  const std::string where = file.string();
+  const Location top{file.string(), ""};
   const Json summary = read_json_file(file);
   RunDirectory out;
   out.path = dir.string();
-  const Json& version = member(summary, "schema_version", where);
+  const Json& version = member(summary, "schema_version", top);
   if (!version.is_number_integer() || version.get<int>() != kSupportedSchemaVersion) {
-    throw ConfigError(where, "schema_version " + version.dump() +
-                                 " is not supported (this agora "
-                                 "reads version " +
-                                 std::to_string(kSupportedSchemaVersion) + ")");
+    throw ConfigError(top.file, "schema_version " + version.dump() +
+                                    " is not supported (this agora "
+                                    "reads version " +
+                                    std::to_string(kSupportedSchemaVersion) + ")");
   }
   out.schema_version = version.get<int>();
-  out.experiment = summary.value("experiment", "");
-  out.complete = summary.value("complete", false);
-  out.status = summary.value("status", out.complete ? "complete" : "incomplete");
-  for (const auto& m : member(summary, "metrics", where))
-    out.metrics.push_back(m.get<std::string>());
+  if (const Json* experiment = optional_member(summary, "experiment")) {
+    out.experiment = text(*experiment, top / "experiment");
+  }
+  if (const Json* complete = optional_member(summary, "complete")) {
+    out.complete = flag(*complete, top / "complete");
+  }
+  out.status = out.complete ? "complete" : "incomplete";
+  if (const Json* status = optional_member(summary, "status")) {
+    out.status = text(*status, top / "status");
+  }
+  out.metrics = text_list(member(summary, "metrics", top), top / "metrics");
   const fs::path config_file = dir / "config.json";
   if (fs::exists(config_file)) {
     const Json config = read_json_file(config_file);
-    if (config.contains("output") && config["output"].contains("table_metrics")) {
-      for (const auto& m : config["output"]["table_metrics"]) {
-        out.table_metrics.push_back(m.get<std::string>());
+    const Location config_top{config_file.string(), ""};
+    if (const Json* output = optional_member(config, "output")) {
+      if (const Json* table =
+              optional_member(object(*output, config_top / "output"), "table_metrics")) {
+        out.table_metrics = text_list(*table, config_top / "output" / "table_metrics");
       }
     }
   }
-  for (const auto& cell : member(summary, "cells", where)) {
+  const Json& cells = array(member(summary, "cells", top), top / "cells");
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    const Json& cell = cells[c];
+    const Location at = (top / "cells")[c];
     CellRecord record;
     record.directory = out.path;
-    record.index = member(cell, "index", where).get<int>();
-    record.label = cell.value("label", "cell" + std::to_string(record.index));
-    record.sweep = cell.value("sweep", Json::object());
-    record.theory = cell.value("theory", Json::object());
+    record.index = small_integer(member(cell, "index", at), at / "index");
+    record.label = "cell" + std::to_string(record.index);
+    if (const Json* label = optional_member(cell, "label"))
+      record.label = text(*label, at / "label");
+    record.sweep = Json::object();
+    if (const Json* sweep = optional_member(cell, "sweep"))
+      record.sweep = object(*sweep, at / "sweep");
+    record.theory = Json::object();
+    if (const Json* theory = optional_member(cell, "theory")) {
+      record.theory = object(*theory, at / "theory");
+    }
     add_derived(record.theory);
-    for (const auto& run : member(cell, "runs", where)) {
-      record.runs.push_back(read_run(run, statistic, where));
+    const Json& cell_runs = array(member(cell, "runs", at), at / "runs");
+    for (std::size_t r = 0; r < cell_runs.size(); ++r) {
+      record.runs.push_back(read_run(cell_runs[r], statistic, (at / "runs")[r]));
     }
     out.cells.push_back(std::move(record));
   }

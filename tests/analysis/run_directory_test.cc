@@ -236,3 +236,61 @@ TEST_CASE("load_run_directories: ConfigErrors name the file or option") {
     CHECK(contains(error.message, "'median' is not one of tail_mean, mean"));
   }
 }
+
+TEST_CASE("load_run_directories: a value of the wrong type names the file and its JSON path") {
+  // Hand-edited or foreign summaries: every field analysis reads is type-checked, so a wrong
+  // type is a ConfigError (exit 2 in the CLI), never a JSON library exception.
+  TempDir tmp;
+  const std::string file = (tmp / "summary.json").string();
+  const auto summary_with = [](const std::string& cell, const std::string& top = "") {
+    return R"({"schema_version": 1, "metrics": ["revenue"], )" + top + R"("cells": [)" + cell +
+           "]}";
+  };
+  const std::string good_run =
+      R"({"seed": 1, "metrics": {"revenue": {"mean": 0.3, "tail_mean": 0.3}}})";
+  const struct {
+    std::string text;
+    std::string message;
+  } cases[] = {
+      {summary_with(R"({"index": 0, "runs": [{"seed": "one"}]})"),
+       "cells[0].runs[0].seed: expected a non-negative integer seed, got \"one\""},
+      {summary_with(R"({"index": 0, "runs": [{"seed": -4}]})"),
+       "cells[0].runs[0].seed: expected a non-negative integer seed, got -4"},
+      {summary_with(R"({"index": 0, "runs": [{"seed": 1, "complete": "yes"}]})"),
+       "cells[0].runs[0].complete: expected true or false, got \"yes\""},
+      {summary_with(R"({"index": 0, "runs": [{"seed": 1, "metrics": [1, 2]}]})"),
+       "cells[0].runs[0].metrics: expected an object, got [1,2]"},
+      {summary_with(R"({"index": "0", "runs": []})"),
+       "cells[0].index: expected a non-negative integer, got \"0\""},
+      {summary_with(R"({"index": 0, "label": 7, "runs": []})"),
+       "cells[0].label: expected a string, got 7"},
+      {summary_with(R"({"index": 0, "sweep": "x", "runs": []})"),
+       "cells[0].sweep: expected an object, got \"x\""},
+      {summary_with(R"({"index": 0, "runs": {"a": 1}})"),
+       "cells[0].runs: expected an array, got {\"a\":1}"},
+      {summary_with(R"({"index": 0})"), "cells[0]: missing 'runs' (not an Agora summary?)"},
+      {summary_with(R"({"index": 0, "runs": [)" + good_run + "]}", R"("complete": 1, )"),
+       "complete: expected true or false, got 1"},
+      {summary_with(R"({"index": 0, "runs": [)" + good_run + "]}", R"("experiment": [], )"),
+       "experiment: expected a string, got []"},
+      {R"({"schema_version": 1, "metrics": ["revenue", 3], "cells": []})",
+       "metrics[1]: expected a string, got 3"},
+      {R"({"schema_version": 1, "metrics": ["revenue"], "cells": {}})",
+       "cells: expected an array, got {}"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    write_text(tmp / "summary.json", c.text);
+    const auto error = config_error([&] { load_run_directories(tmp.path().string()); });
+    CHECK(error.path == file);
+    CHECK(error.message == file + ": " + c.message);
+  }
+
+  SUBCASE("config.json's table_metrics must be a list of names") {
+    write_run_directory(tmp.path(), minimal_summary());
+    write_text(tmp / "config.json", R"({"output": {"table_metrics": "revenue"}})");
+    const auto error = config_error([&] { load_run_directories(tmp.path().string()); });
+    CHECK(error.path == (tmp / "config.json").string());
+    CHECK(contains(error.message, "output.table_metrics: expected an array, got \"revenue\""));
+  }
+}
