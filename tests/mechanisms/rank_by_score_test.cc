@@ -185,8 +185,8 @@ TEST_CASE("rank_by_score: the two-chain top-two scan agrees with the plain one")
     // The bidders are specified when the highest bid is untied and finite (else the caller
     // breaks the tie, or nobody is eligible).
     const bool specified = untied && bids[static_cast<std::size_t>(expected_best)] > -INFINITY;
-    disagreements += untied != expected ||
-                     (specified && (best != expected_best || second != expected_second));
+    disagreements +=
+        untied != expected || (specified && (best != expected_best || second != expected_second));
   }
   CHECK(disagreements == 0);
 }

@@ -87,15 +87,14 @@ TEST_CASE("utility_profile equals deviation_profile + utility on random markets"
           others.resize(keep);
         }
         one_slot_cases += k == 1 && others.size() <= 1;
-        const double value = grid ? 0.25 * boost::random::uniform_int_distribution<int>(0, 6)(rng)
-                                  : 1.5 * unit(rng);
+        const double value =
+            grid ? 0.25 * boost::random::uniform_int_distribution<int>(0, 6)(rng) : 1.5 * unit(rng);
         DeviationProfile profile;
         PiecewiseLinear want, got;
         m->deviation_profile(others, view, x.auction.ctr, profile);
         profile.utility(value, want);
         m->utility_profile(others, view, x.auction.ctr, value, got);
-        INFO(name, " trial ", trial, " bidder ", i, " value ", value, " params ",
-             x.params.dump());
+        INFO(name, " trial ", trial, " bidder ", i, " value ", value, " params ", x.params.dump());
         CHECK(identical(got, want));
       }
     }
@@ -134,8 +133,8 @@ TEST_CASE("one slot, m tied rivals: the closed form is the general path, bit for
         DeviationProfile want, got;
         m->deviation_profile(general, view, ctr, want);
         m->deviation_profile(closed, view, ctr, got);
-        INFO(name, " trial ", trial, " bidder ", i, " rivals ", rivals, " at ", tied,
-             " params ", x.params.dump());
+        INFO(name, " trial ", trial, " bidder ", i, " rivals ", rivals, " at ", tied, " params ",
+             x.params.dump());
         CHECK(identical(got.clicks, want.clicks));
         CHECK(identical(got.payment, want.payment));
       }
