@@ -36,7 +36,9 @@ std::string cell_label(const CellRecord& cell) {
   std::string label;
   for (const auto& [path, value] : cell.sweep.items()) {
     if (!label.empty()) label += ", ";
-    label += short_key(path) + "=" + short_value(value);
+    const bool named = cell.sweep_labels.contains(path);
+    label += short_key(path) + "=" +
+             (named ? cell.sweep_labels[path].get<std::string>() : short_value(value));
   }
   return label;
 }

@@ -177,6 +177,11 @@ RunDirectory read_run_directory(const fs::path& dir, const std::string& statisti
     record.sweep = Json::object();
     if (const Json* sweep = optional_member(cell, "sweep"))
       record.sweep = object(*sweep, at / "sweep");
+    if (const Json* labels = optional_member(cell, "sweep_labels")) {
+      for (const auto& [path, label] : object(*labels, at / "sweep_labels").items()) {
+        record.sweep_labels[path] = text(label, at / "sweep_labels" / path);
+      }
+    }
     record.theory = Json::object();
     if (const Json* theory = optional_member(cell, "theory")) {
       record.theory = object(*theory, at / "theory");

@@ -34,8 +34,9 @@ struct CellRecord {
   std::string directory;  // the run directory it came from
   int index = 0;
   std::string label;
-  Json sweep;   // {config path: value}
-  Json theory;  // {metric: predicted value, "note": ...}
+  Json sweep;                          // {config path: value}
+  Json sweep_labels = Json::object();  // {config path: label} from the config's sweep_labels
+  Json theory;                         // {metric: predicted value, "note": ...}
   std::vector<RunRecord> runs;
 };
 

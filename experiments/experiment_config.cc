@@ -141,8 +141,9 @@ void apply_override(Json& config, const std::string& assignment) {
 
 namespace {
 
-const std::vector<std::string> kTopLevelKeys = {
-    "name", "description", "env", "mechanism", "agents", "horizon", "seeds", "sweep", "output"};
+const std::vector<std::string> kTopLevelKeys = {"name",         "description", "env",   "mechanism",
+                                                "agents",       "horizon",     "seeds", "sweep",
+                                                "sweep_labels", "output"};
 
 Json expect_object(const Json& value, const std::string& path) {
   if (!value.is_object()) {
@@ -344,12 +345,52 @@ CellConfig build_cell(const Json& raw, int index, const std::string& label,
   return cell;
 }
 
-std::string sweep_label(const Json& values) {
+// "path=value, ...", with a path's label from sweep_labels in place of its value.
+std::string sweep_label(const Json& values, const Json& labels) {
   std::string label;
   for (const auto& [path, value] : values.items()) {
-    label += (label.empty() ? "" : ", ") + path + "=" + describe_value(value);
+    const std::string shown =
+        labels.contains(path) ? labels[path].get<std::string>() : describe_value(value);
+    label += (label.empty() ? "" : ", ") + path + "=" + shown;
   }
   return label.empty() ? "base" : label;
+}
+
+// sweep_labels: {path: [one distinct, non-empty label per value of sweep.path]}.
+Json validate_sweep_labels(const Json& raw, const Json& sweep) {
+  if (!raw.contains("sweep_labels")) return Json::object();
+  const Json& labels = raw["sweep_labels"];
+  if (!labels.is_object()) {
+    throw ConfigError("sweep_labels", "expected an object {\"path\": [labels]}");
+  }
+  std::vector<std::string> swept;
+  for (const auto& [path, values] : sweep.items()) swept.push_back(path);
+  for (const auto& [path, list] : labels.items()) {
+    const std::string at = "sweep_labels." + path;
+    if (!sweep.contains(path)) {
+      std::string message = "'" + path + "' is not a swept path";
+      const std::string suggestion = closest_match(path, swept);
+      if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
+      throw ConfigError(at, message);
+    }
+    const std::size_t want = sweep[path].size();
+    if (!list.is_array() || list.size() != want) {
+      throw ConfigError(at, "expected a list of " + std::to_string(want) +
+                                " labels, one per value of sweep." + path);
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (!list[i].is_string() || list[i].get<std::string>().empty()) {
+        throw ConfigError(index_path(at, i), "expected a non-empty string");
+      }
+      for (std::size_t j = 0; j < i; ++j) {
+        if (list[j] == list[i]) {
+          throw ConfigError(index_path(at, i),
+                            "label '" + list[i].get<std::string>() + "' is used twice");
+        }
+      }
+    }
+  }
+  return labels;
 }
 
 }  // namespace
@@ -407,27 +448,36 @@ ExperimentConfig validate_experiment(const Json& raw_in, const std::string& defa
     axes.emplace_back(path, values);
   }
 
+  const Json axis_labels = validate_sweep_labels(raw, sweep);
+
   std::size_t cells = 1;
   for (const auto& axis : axes) cells *= axis.second.size();
   if (cells > 100000) throw ConfigError("sweep", "more than 100000 cells");
   for (std::size_t c = 0; c < cells; ++c) {
     Json cell_raw = base;
     Json values = Json::object();
+    Json labels = Json::object();
     std::size_t rest = c;
     for (std::size_t a = axes.size(); a-- > 0;) {
       const auto& [path, list] = axes[a];
-      const Json& value = list[rest % list.size()];
+      const std::size_t position = rest % list.size();
+      const Json& value = list[position];
       rest /= list.size();
       values[path] = value;
+      if (axis_labels.contains(path)) labels[path] = axis_labels[path][position];
       set_at_path(cell_raw, path, value, false, "sweep." + path);
     }
+    const std::string label = sweep_label(values, labels);
     try {
-      config.cells.push_back(
-          axes.empty() ? base_cell
-                       : build_cell(cell_raw, static_cast<int>(c), sweep_label(values), values));
+      if (axes.empty()) {
+        config.cells.push_back(base_cell);
+      } else {
+        config.cells.push_back(build_cell(cell_raw, static_cast<int>(c), label, values));
+        config.cells.back().sweep_labels = labels;
+      }
     } catch (const ConfigError& e) {
       if (axes.empty()) throw;
-      throw ConfigError(std::string(e.what()) + " (in sweep cell " + sweep_label(values) + ")");
+      throw ConfigError(std::string(e.what()) + " (in sweep cell " + label + ")");
     }
   }
   const auto& metric_names = config.cells.front().metric_names;
@@ -451,6 +501,7 @@ ExperimentConfig validate_experiment(const Json& raw_in, const std::string& defa
   config.effective["horizon"] = base_cell.horizon;
   config.effective["seeds"] = seeds;
   config.effective["sweep"] = sweep;
+  if (!axis_labels.empty()) config.effective["sweep_labels"] = axis_labels;
   config.effective["output"] = output;
   for (auto& cell : config.cells) {
     cell.effective["name"] = config.name;

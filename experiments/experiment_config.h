@@ -9,6 +9,7 @@
 //     "horizon": 20000,                          // env steps per run
 //     "seeds": {"first": 1, "count": 10},        // replicate seeds, shared by every cell
 //     "sweep": {"mechanism.name": ["first_price", "second_price"]},   // cartesian grid
+//     "sweep_labels": {"mechanism.name": ["FP", "SP"]},  // optional: short names in tables
 //     "output": {"stride": 10, "tail_fraction": 0.2, "table_metrics": null}
 //   }
 //
@@ -42,9 +43,10 @@ struct AgentGroup {
 
 struct CellConfig {
   int index = 0;
-  std::string label;  // "mechanism.name=first_price, ..." or "base"
+  std::string label;  // "mechanism.name=first_price, ..." or "base"; sweep_labels replace values
   Json sweep_values;  // {path: value}
-  Json effective;     // the whole effective config of this cell (no "sweep")
+  Json sweep_labels = Json::object();  // {path: label} for the paths sweep_labels names
+  Json effective;                      // the whole effective config of this cell (no "sweep")
   std::string env_name;
   Json env_params;
   std::string mechanism_name;  // empty when none

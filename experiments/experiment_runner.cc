@@ -332,6 +332,7 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const RunnerOpti
     summary["cells"].push_back({{"index", cell.index},
                                 {"label", cell.label},
                                 {"sweep", cell.sweep_values},
+                                {"sweep_labels", cell.sweep_labels},
                                 {"metrics", stats::aggregate_runs(run_statistics)},
                                 {"diagnostics", summarize_diagnostics(diagnostic_values)},
                                 {"theory", theory},

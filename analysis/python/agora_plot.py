@@ -161,15 +161,21 @@ def cell_labels(runs):
     one config path, else `path=value` pairs with the paths' last components."""
     cells = runs.summary.get("cells", [])
     sweeps = {c["index"]: c.get("sweep") or {} for c in cells}
+    named = {c["index"]: c.get("sweep_labels") or {} for c in cells}
+
+    def shown(cell, key):  # the config's sweep_labels name a value, else its short form
+        label = named[cell].get(key)
+        return label if isinstance(label, str) else short_value(sweeps[cell].get(key, ""))
+
     keys = sorted({k for s in sweeps.values() for k in s})
     if len(keys) == 1:
-        return {c: truncate(short_value(s.get(keys[0], ""))) for c, s in sweeps.items()}, keys[0]
+        return {c: truncate(shown(c, keys[0])) for c in sweeps}, keys[0]
     if not keys:
         return {c["index"]: truncate(c.get("label", str(c["index"]))) for c in cells}, None
     last = {k: k.split(".")[-1] for k in keys}
     if len(set(last.values())) < len(keys):
         last = {k: k for k in keys}
-    return {c: truncate(", ".join(f"{last[k]}={short_value(s[k])}" for k in keys if k in s))
+    return {c: truncate(", ".join(f"{last[k]}={shown(c, k)}" for k in keys if k in s))
             for c, s in sweeps.items()}, "cell"
 
 

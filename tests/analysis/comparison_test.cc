@@ -158,6 +158,22 @@ std::vector<std::string> csv_fields(const std::string& line) {
 
 }  // namespace
 
+TEST_CASE("compare: a cell's sweep_labels name its row instead of the swept value") {
+  const Json first_price = {{"name", "first_price"}, {"params", {{"reserve", 0.0}}}};
+  const Json second_price = {{"name", "second_price"}, {"params", {{"reserve", 0.0}}}};
+  const Comparison c =
+      compare(load(SummarySpec{.metrics = {"revenue"},
+                               .cells = {{.sweep = {{"mechanism", first_price}},
+                                          .runs = runs({{"revenue", {0.3, 0.4}}}),
+                                          .sweep_labels = {{"mechanism", "first price"}}},
+                                         {.sweep = {{"mechanism", second_price}},
+                                          .runs = runs({{"revenue", {0.3, 0.4}}})}}}),
+              {});
+  REQUIRE(c.rows.size() == 2);
+  CHECK(c.rows[0].label == "mechanism=first price");
+  CHECK(c.rows[1].label == "mechanism=second_price");  // unlabelled: the object's name
+}
+
 TEST_CASE("compare: mean and Student-t interval of a cell") {
   const Comparison c = compare(load(reserve_sweep()), {});
   CHECK(c.metrics == std::vector<std::string>{"revenue"});  // no table_metrics: env metrics

@@ -266,6 +266,8 @@ TEST_CASE("load_run_directories: a value of the wrong type names the file and it
        "cells[0].label: expected a string, got 7"},
       {summary_with(R"({"index": 0, "sweep": "x", "runs": []})"),
        "cells[0].sweep: expected an object, got \"x\""},
+      {summary_with(R"({"index": 0, "sweep_labels": {"mechanism": 1}, "runs": []})"),
+       "cells[0].sweep_labels.mechanism: expected a string, got 1"},
       {summary_with(R"({"index": 0, "runs": {"a": 1}})"),
        "cells[0].runs: expected an array, got {\"a\":1}"},
       {summary_with(R"({"index": 0})"), "cells[0]: missing 'runs' (not an Agora summary?)"},

@@ -62,6 +62,7 @@ struct RunSpec {
 struct CellSpec {
   Json sweep = Json::object();  // e.g. {"mechanism.params.reserve": 0.5}
   std::vector<RunSpec> runs = {};
+  Json sweep_labels = Json::object();  // e.g. {"mechanism": "second price"}
   Json theory = Json::object();
 };
 
@@ -102,7 +103,9 @@ inline void write_run_directory(const fs::path& dir, const SummarySpec& spec) {
     const CellSpec& cell = spec.cells[c];
     std::string label;
     for (const auto& [path, value] : cell.sweep.items()) {
-      label += (label.empty() ? "" : ", ") + path + "=" + value.dump();
+      const bool named = cell.sweep_labels.contains(path);
+      label += (label.empty() ? "" : ", ") + path + "=" +
+               (named ? cell.sweep_labels[path].get<std::string>() : value.dump());
     }
     Json run_list = Json::array();
     for (const RunSpec& run : cell.runs) {
@@ -127,6 +130,7 @@ inline void write_run_directory(const fs::path& dir, const SummarySpec& spec) {
     cells.push_back({{"index", c},
                      {"label", label.empty() ? "cell" + std::to_string(c) : label},
                      {"sweep", cell.sweep},
+                     {"sweep_labels", cell.sweep_labels},
                      {"metrics", Json::object()},
                      {"diagnostics", Json::object()},
                      {"theory", cell.theory},

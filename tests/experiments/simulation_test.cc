@@ -91,6 +91,21 @@ TEST_CASE("sweeps expand to the cartesian product with the last axis fastest") {
   CHECK(config.cells[0].env_params["rounds_per_step"] == 1);
 }
 
+TEST_CASE("sweep_labels name a path's values in the cell labels") {
+  const auto config = agora::validate_experiment(
+      agora::Json::parse(R"({"env": {"name": "auction"}, "mechanism": {"name": "first_price"},
+        "agents": {"bidder": [{"type": "truthful"}]}, "horizon": 5,
+        "sweep": {"mechanism.name": ["first_price", "second_price"],
+                  "mechanism.params.reserve": [0.0, 0.5]},
+        "sweep_labels": {"mechanism.name": ["FP", "SP"]}})"),
+      "labels", "(inline)");
+  REQUIRE(config.cells.size() == 4);
+  CHECK(config.cells[3].label == "mechanism.name=SP, mechanism.params.reserve=0.5");
+  CHECK(config.cells[3].sweep_labels == agora::Json{{"mechanism.name", "SP"}});
+  CHECK(config.cells[3].sweep_values["mechanism.name"] == "second_price");
+  CHECK(config.effective["sweep_labels"]["mechanism.name"][0] == "FP");
+}
+
 TEST_CASE("--set overrides are validated like the file") {
   agora::Json raw = agora::Json::parse(R"({"horizon": 5})");
   agora::apply_override(raw, "env.params.n_bidders=4");

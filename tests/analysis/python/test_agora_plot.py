@@ -150,6 +150,27 @@ class Pareto(unittest.TestCase):
             agora_plot.pareto(runs, "revenu")
 
 
+class SweepLabels(TempDir):
+    def test_labels_name_the_cells(self):
+        # The config's sweep_labels (summary.json cells[].sweep_labels) replace the values in
+        # legends; a cell without a label for the path falls back to the value.
+        path = copy_run("reserve", self.tmp)
+        summary_file = os.path.join(path, "summary.json")
+        with open(summary_file) as f:
+            summary = json.load(f)
+        key = next(iter(summary["cells"][0]["sweep"]))
+        for cell in summary["cells"][:-1]:
+            cell["sweep_labels"] = {key: f"r{cell['index']}"}
+        with open(summary_file, "w") as f:
+            json.dump(summary, f)
+        labels, title = agora_plot.cell_labels(agora_logs.load(path))
+        self.assertEqual(title, key)
+        last = summary["cells"][-1]
+        expected = {c["index"]: f"r{c['index']}" for c in summary["cells"][:-1]}
+        expected[last["index"]] = agora_plot.short_value(last["sweep"][key])
+        self.assertEqual(labels, expected)
+
+
 class BidFunction(TempDir):
     def test_expected_action(self):
         points = np.array([0.0, 0.5, 1.0])
