@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "mechanisms/position_auction.h"
+#include "mechanisms/rank_by_score.h"
 
 namespace agora {
 
@@ -543,6 +544,14 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
     highest_other_.setZero();
     for (int r = 0; r < rounds_; ++r) {
       const double* brow = bids + static_cast<std::ptrdiff_t>(r) * n_;
+      int top = 0;
+      int next = 0;
+      if (n_ >= 2 && top_two_untied(brow, n_, top, next)) {  // the loop below, branch-free
+        const double top_bid = brow[top];
+        const double next_bid = brow[next];
+        for (int i = 0; i < n_; ++i) highest_other_(i) += i == top ? next_bid : top_bid;
+        continue;
+      }
       int best = 0;
       double second = n_ > 1 ? -kInf : 0.0;
       for (int i = 1; i < n_; ++i) {
@@ -602,8 +611,20 @@ int AuctionEnv::round_top_scores(int round) const {
   int* who = round_top_bidder_.data() + base;
   const double* score = outcome_.score.data() + static_cast<std::ptrdiff_t>(round) * n_;
   int filled = 0;
-  for (int i = 0; i < n_; ++i) {
-    if (score[i] > -kInf) filled = keep_highest(score[i], i, top, who, filled, m);
+  int best = 0;
+  int second = 0;
+  if (k == 1 && n_ >= 2 && top_two_untied(score, n_, best, second)) {
+    // The same two as the insertion below (the first bidder of the next score), branch-free.
+    for (const int i : {best, second}) {
+      if (score[i] > -kInf) {
+        top[filled] = score[i];
+        who[filled++] = i;
+      }
+    }
+  } else {
+    for (int i = 0; i < n_; ++i) {
+      if (score[i] > -kInf) filled = keep_highest(score[i], i, top, who, filled, m);
+    }
   }
   count = filled;
   if (k > 0 && filled >= k) {

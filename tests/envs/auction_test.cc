@@ -644,5 +644,33 @@ TEST_CASE("invalid actions are ConfigErrors naming the bidder") {
   CHECK(env->steps_taken() == 0);
 }
 
+TEST_CASE("full feedback: highest_other_bid is the highest of the other bids, ties included") {
+  // Bids on a coarse grid tie often (at the top too); each bidder must observe exactly the
+  // largest bid among the others, whether it won, tied or lost.
+  Rng rng(29);
+  boost::random::uniform_int_distribution<int> level(0, 4);
+  for (int n : {2, 3, 5, 10}) {
+    const auto env =
+        make_auction({{"n_bidders", n}, {"feedback", "full"}}, "second_price", 0.0, 2000);
+    env->reset(3);
+    const int column = env->roles()[0].observation_space.index_of("highest_other_bid");
+    RowBatch bids(n, 1);
+    int mismatches = 0;
+    for (int step = 0; step < 2000; ++step) {
+      for (int i = 0; i < n; ++i) bids(i, 0) = 0.25 * level(rng);
+      const StepResult& r = env->step({bids});
+      for (int i = 0; i < n; ++i) {
+        double others = 0.0;
+        for (int j = 0; j < n; ++j) {
+          if (j != i) others = std::max(others, bids(j, 0));
+        }
+        mismatches += r.roles[0].observations(i, column) != others;
+      }
+    }
+    INFO("n = ", n);
+    CHECK(mismatches == 0);
+  }
+}
+
 }  // namespace
 }  // namespace agora::testing
