@@ -156,13 +156,20 @@ void Hedge::add_linear(int begin, int end, double intercept, double slope, const
   AGORA_CHECK(begin >= 0 && begin <= end && end <= arms());
   if (begin == end) return;
   const Packet intercept_packet = simd::pset1<Packet>(intercept);
-  const Packet slope_packet = simd::pset1<Packet>(slope);
-  std::tie(max_drift_, min_drift_) = add_rewards(
-      drift_.data(), begin, end, learning_rate_, max_drift_, min_drift_,
-      [&](int k) {
-        return simd::padd(intercept_packet, simd::pmul(slope_packet, simd::ploadu<Packet>(x + k)));
-      },
-      [&](int k) { return intercept + slope * x[k]; });
+  if (slope == 0.0) {  // a constant reward (a win at a fixed price): intercept + 0 · x is intercept
+    std::tie(max_drift_, min_drift_) = add_rewards(
+        drift_.data(), begin, end, learning_rate_, max_drift_, min_drift_,
+        [&](int) { return intercept_packet; }, [&](int) { return intercept; });
+  } else {
+    const Packet slope_packet = simd::pset1<Packet>(slope);
+    std::tie(max_drift_, min_drift_) = add_rewards(
+        drift_.data(), begin, end, learning_rate_, max_drift_, min_drift_,
+        [&](int k) {
+          return simd::padd(intercept_packet,
+                            simd::pmul(slope_packet, simd::ploadu<Packet>(x + k)));
+        },
+        [&](int k) { return intercept + slope * x[k]; });
+  }
   if (!std::isfinite(max_drift_ - min_drift_)) {
     throw InvariantError("Hedge::add_linear: a reward was not finite");
   }
