@@ -56,7 +56,7 @@ void Hedge::build_alias() {
   for (int a : small_) alias_probability_[a] = 1.0;  // rounding leftovers
 }
 
-int Hedge::draw_cached(double u) const {
+inline int Hedge::draw_cached(double u) const {
   const double scaled = u * arms();
   const int column = std::min(static_cast<int>(scaled), arms() - 1);
   return scaled - column < alias_probability_[column] ? column : alias_[column];

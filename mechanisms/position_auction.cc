@@ -366,7 +366,7 @@ bool PositionAuction::one_slot_profile(std::span<const double> others_desc, cons
   // Tied with the m rivals, the bidder takes each of the m + 1 positions with probability
   // share: the slot and its payment, or (all-pay) m losing positions paying the bid.
   const int rivals = static_cast<int>(others_desc.size());
-  const double share = 1.0 / (rivals + 1);
+  const double share = rivals == 1 ? 0.5 : 1.0 / (rivals + 1);
   double tied_slope = win_slope;
   for (int t = 0; t < rivals; ++t) tied_slope += lose_slope;
   const auto emit_tie = [&](double at) {
