@@ -141,6 +141,9 @@ class GridLearner final : public Policy {
     for (int k = 0; k < setup_.points(); ++k) {
       setup_.bid_action().write(candidates_, k, setup_.action(k, 0.0));
     }
+    const int column = setup_.bid_action().action_column();
+    fixed_grid_scale_ = grid_scale(std::span<const double>(
+        &candidates_(0, column), static_cast<std::size_t>(setup_.points())));
   }
 
   void act(const RowBatch& observations, const BoolArray& active, RowBatch& actions) override {
@@ -198,11 +201,12 @@ class GridLearner final : public Policy {
     const std::span<const double> x(&candidates_(0, column),
                                     static_cast<std::size_t>(setup_.points()));
     AGORA_CHECK_EQ(candidates_.cols(), 1);
+    const double scale = setup_.actions_depend_on_value() ? grid_scale(x) : fixed_grid_scale_;
     if constexpr (requires { core.add_point(0, 0.0); }) {
       if (rounds == 1) {
         feedback.reward_profile(agent, 0, profile_);
         for_each_grid_piece(
-            profile_, x,
+            profile_, x, scale,
             [&](int begin, int end, double intercept, double slope) {
               core.add_linear(begin, end, intercept, slope, x.data());
             },
@@ -215,7 +219,7 @@ class GridLearner final : public Policy {
     for (int r = 0; r < rounds; ++r) {
       feedback.reward_profile(agent, r, profile_);
       for_each_grid_piece(
-          profile_, x,
+          profile_, x, scale,
           [&](int begin, int end, double intercept, double slope) {
             for (int k = begin; k < end; ++k) rewards(k) += intercept + slope * x[k];
           },
@@ -256,6 +260,7 @@ class GridLearner final : public Policy {
   std::vector<char> acted_;
   RowBatch candidates_;
   Eigen::ArrayXd counterfactual_rewards_;
+  double fixed_grid_scale_ = 0.0;  // grid_scale of the candidates when they do not move
   PiecewiseLinear profile_;
   Rng rng_;
 };

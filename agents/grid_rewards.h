@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstddef>
 #include <span>
+#include <utility>
 
 #include "core/piecewise_linear.h"
 
@@ -45,16 +46,22 @@ inline std::size_t grid_lower_bound(std::span<const double> x, std::size_t from,
   return k;
 }
 
-// x: the grid in action units, non-decreasing, every point >= the first breakpoint.
+// The `scale` grid_lower_bound interpolates with: (size − 1) / (back − front), 0 for one point.
+inline double grid_scale(std::span<const double> x) {
+  if (x.empty()) return 0.0;
+  const double span = x.back() - x.front();
+  return span > 0.0 ? static_cast<double>(x.size() - 1) / span : 0.0;
+}
+
+// x: the grid in action units, non-decreasing, every point >= the first breakpoint; `scale`:
+// grid_scale(x), which a caller with a fixed grid computes once.
 // linear(begin, end, intercept, slope): points [begin, end) lie inside one piece.
 // point(k, value): point k lies on a breakpoint.
 template <class Linear, class Point>
-void for_each_grid_piece(const PiecewiseLinear& f, std::span<const double> x, Linear&& linear,
-                         Point&& point) {
+void for_each_grid_piece(const PiecewiseLinear& f, std::span<const double> x, double scale,
+                         Linear&& linear, Point&& point) {
   const auto pieces = f.pieces();
   if (pieces.empty() || x.empty()) return;
-  const double span = x.back() - x.front();
-  const double scale = span > 0.0 ? static_cast<double>(x.size() - 1) / span : 0.0;
   std::size_t cursor = grid_lower_bound(x, 0, pieces[0].from, scale);
   for (std::size_t j = 0; j < pieces.size(); ++j) {
     const LinearPiece& p = pieces[j];
@@ -70,6 +77,13 @@ void for_each_grid_piece(const PiecewiseLinear& f, std::span<const double> x, Li
     }
     cursor = stop;
   }
+}
+
+template <class Linear, class Point>
+void for_each_grid_piece(const PiecewiseLinear& f, std::span<const double> x, Linear&& linear,
+                         Point&& point) {
+  for_each_grid_piece(f, x, grid_scale(x), std::forward<Linear>(linear),
+                      std::forward<Point>(point));
 }
 
 }  // namespace agora
