@@ -160,6 +160,43 @@ TEST_CASE("hedge: sampling is exactly exp(L)/Z, through the rejection path and r
   }
 }
 
+TEST_CASE("hedge: range updates give the distribution of the dense update") {
+  // add_linear / add_point against update_all with the same rewards written out arm by arm,
+  // under both schedules and through cache refreshes: the same probabilities.
+  const int arms = 41;
+  Eigen::ArrayXd x(arms);
+  for (int a = 0; a < arms; ++a) x(a) = a / (arms - 1.0);
+  for (const auto schedule : {Hedge::Schedule::kFixed, Hedge::Schedule::kAnytime}) {
+    Hedge ranged(arms, 0.3, schedule);
+    Hedge dense(arms, 0.3, schedule);
+    Rng rng(41);
+    Rng draws(43);
+    boost::random::uniform_01<double> uniform;
+    double worst = 0.0;
+    for (int t = 0; t < 3000; ++t) {
+      const int begin = static_cast<int>(uniform(rng) * arms);
+      const int end = begin + static_cast<int>(uniform(rng) * (arms - begin + 1));
+      const double intercept = 2.0 * uniform(rng) - 0.8;
+      const double slope = uniform(rng) < 0.5 ? 0.0 : -1.0;
+      const int tie = static_cast<int>(uniform(rng) * arms);
+      const double tie_reward = uniform(rng) - 0.5;
+      Eigen::ArrayXd r = Eigen::ArrayXd::Zero(arms);
+      for (int a = begin; a < end; ++a) r(a) = intercept + slope * x(a);
+      r(tie) += tie_reward;
+      ranged.begin_update();
+      ranged.add_linear(begin, end, intercept, slope, x.data());
+      ranged.add_point(tie, tie_reward);
+      dense.begin_update();
+      dense.update_all(r);
+      ranged.select(draws);  // refreshes the cache now and then
+      worst = std::max(worst, (ranged.probabilities() - dense.probabilities()).abs().maxCoeff());
+    }
+    CAPTURE(ranged.refreshes());
+    CHECK(worst < 1e-12);
+    CHECK(ranged.refreshes() >= 2);  // the cache was rebuilt along the way
+  }
+}
+
 TEST_CASE("hedge: few cache refreshes at the default learning rate") {
   const int arms = 101;
   const int horizon = 100000;
