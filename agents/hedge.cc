@@ -125,16 +125,33 @@ std::pair<double, double> add_rewards(double* drift, int begin, int end, double 
   const Packet rate_packet = simd::pset1<Packet>(rate);
   Packet high = simd::pset1<Packet>(highest);
   Packet low = simd::pset1<Packet>(lowest);
-  int a = begin;
-  for (; a + kPacket <= end; a += kPacket) {
+  // Two pairs of running extremes take alternate packets: each max/min waits for the one two
+  // packets back, not the previous one (the dependency that bounds this loop).
+  Packet high_odd = high;
+  Packet low_odd = low;
+  const auto add = [&](int a) {
     const Packet d =
         simd::padd(simd::ploadu<Packet>(drift + a), simd::pmul(rate_packet, packet_reward(a)));
     simd::pstoreu(drift + a, d);
+    return d;
+  };
+  int a = begin;
+  for (; a + 2 * kPacket <= end; a += 2 * kPacket) {
+    const Packet d = add(a);
+    const Packet d_odd = add(a + kPacket);
     high = simd::pmax(high, d);
     low = simd::pmin(low, d);
+    high_odd = simd::pmax(high_odd, d_odd);
+    low_odd = simd::pmin(low_odd, d_odd);
   }
-  highest = simd::predux_max(high);
-  lowest = simd::predux_min(low);
+  if (a + kPacket <= end) {
+    const Packet d = add(a);
+    high = simd::pmax(high, d);
+    low = simd::pmin(low, d);
+    a += kPacket;
+  }
+  highest = simd::predux_max(simd::pmax(high, high_odd));
+  lowest = simd::predux_min(simd::pmin(low, low_odd));
   for (; a < end; ++a) {
     drift[a] += rate * reward(a);
     highest = std::max(highest, drift[a]);
