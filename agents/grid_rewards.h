@@ -6,7 +6,6 @@
 #pragma once
 
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <span>
 #include <utility>
@@ -22,12 +21,16 @@ namespace agora {
 inline std::size_t grid_lower_bound(std::span<const double> x, std::size_t from, double v,
                                     double scale) {
   const std::size_t n = x.size();
-  const double position = std::ceil((v - x.front()) * scale);
+  // k = ceil(t) clamped to [from, n], with the ceiling taken in integers (the floating-point
+  // ceil and the unsigned conversions are a long dependency chain here).
+  const double t = (v - x.front()) * scale;
   std::size_t k = n;
-  if (position <= static_cast<double>(from)) {
+  if (t > 0.0 && t < static_cast<double>(static_cast<std::ptrdiff_t>(n))) {
+    const auto whole = static_cast<std::ptrdiff_t>(t);
+    const auto up = static_cast<std::size_t>(whole + (static_cast<double>(whole) < t));
+    k = std::max(up, from);
+  } else if (t <= 0.0) {  // ceil(t) <= 0 <= from
     k = from;
-  } else if (position < static_cast<double>(n)) {
-    k = static_cast<std::size_t>(position);
   }
   const auto below = [&](std::size_t i) { return i > from && x[i - 1] >= v; };
   const auto above = [&](std::size_t i) { return i < n && x[i] < v; };
