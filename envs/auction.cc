@@ -611,12 +611,11 @@ int AuctionEnv::round_top_scores(int round) const {
   int* who = round_top_bidder_.data() + base;
   const double* score = outcome_.score.data() + static_cast<std::ptrdiff_t>(round) * n_;
   int filled = 0;
-  int best = 0;
-  int second = 0;
-  if (k == 1 && n_ >= 2 && top_two_untied(score, n_, best, second)) {
-    // The same two as the insertion below (the first bidder of the next score), branch-free.
-    for (const int i : {best, second}) {
-      if (score[i] > -kInf) {
+  if (k == 1) {
+    // The mechanism ranked the round already: its winner and runner-up hold the two highest
+    // eligible scores (among tied bidders its random pick, which does not matter here).
+    for (const int i : {outcome_.winner(round, 0), outcome_.runner_up(round)}) {
+      if (i >= 0) {
         top[filled] = score[i];
         who[filled++] = i;
       }
