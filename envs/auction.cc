@@ -564,13 +564,16 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
       }
       for (int i = 0; i < n_; ++i) highest_other_(i) += i == best ? second : brow[best];
     }
-    highest_other_ /= rounds_;
+    if (rounds_ > 1) highest_other_ /= rounds_;
   }
 
+  // Per-round means (dividing by one round would change nothing).
   const double inv_rounds = 1.0 / rounds_;
-  utility_ *= inv_rounds;
-  clicks_ *= inv_rounds;
-  payment_ *= inv_rounds;
+  if (rounds_ > 1) {
+    utility_ *= inv_rounds;
+    clicks_ *= inv_rounds;
+    payment_ *= inv_rounds;
+  }
   winning_bid_ = winning_bid * inv_rounds;
   RoleState& bidders = result.roles[0];
   bidders.rewards = utility_;
