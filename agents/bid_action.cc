@@ -55,11 +55,7 @@ double BidAction::action_for_shade(double shade, double value) const {
   return clip(shade * value);
 }
 
-void BidAction::write(RowBatch& actions, int row, double action) const {
-  if (action_dim_ == 1) {
-    actions(row, 0) = action;
-    return;
-  }
+void BidAction::write_with_defaults(RowBatch& actions, int row, double action) const {
   actions.row(row) = other_defaults_.transpose();
   actions(row, action_column_) = action;
 }

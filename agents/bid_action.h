@@ -49,9 +49,17 @@ class BidAction {
   }
 
   // Writes `action` in the bid/shade column of `row` of `actions` and the defaults elsewhere.
-  void write(RowBatch& actions, int row, double action) const;
+  void write(RowBatch& actions, int row, double action) const {
+    if (action_dim_ == 1) {
+      actions(row, 0) = action;
+      return;
+    }
+    write_with_defaults(actions, row, action);
+  }
 
  private:
+  void write_with_defaults(RowBatch& actions, int row, double action) const;
+
   Units units_ = Units::kBid;
   int action_column_ = 0;
   std::string action_label_;
