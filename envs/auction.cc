@@ -85,21 +85,6 @@ double max_value_bound(const std::vector<ValueDistribution>& dists) {
   return hi;
 }
 
-// Inserts score x (of bidder `index`) into top[0..filled), kept decreasing and at most m long,
-// and returns the new length; `who`, when given, holds the bidders alongside.
-inline int keep_highest(double x, int index, double* top, int* who, int filled, int m) {
-  if (filled == m && x <= top[m - 1]) return filled;
-  int pos = filled < m ? filled++ : m - 1;
-  while (pos > 0 && x > top[pos - 1]) {
-    top[pos] = top[pos - 1];
-    if (who) who[pos] = who[pos - 1];
-    --pos;
-  }
-  top[pos] = x;
-  if (who) who[pos] = index;
-  return filled;
-}
-
 bool all_identical(const std::vector<ValueDistribution>& dists) {
   for (const auto& d : dists) {
     if (!(d == dists.front())) return false;

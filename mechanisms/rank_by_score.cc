@@ -67,18 +67,7 @@ int rank_by_score_general(const double* scores, int n, int k, std::span<int> ran
     // keep_best() with the kept scores in a local array instead of loaded through ranked[].
     double kept[kKeptOnStack];
     int filled = 0;
-    for (int i = 0; i < n; ++i) {
-      const double b = scores[i];
-      if (filled == m && !(b > kept[m - 1])) continue;
-      int pos = filled < m ? filled++ : m - 1;
-      while (pos > 0 && b > kept[pos - 1]) {
-        kept[pos] = kept[pos - 1];
-        ranked[pos] = ranked[pos - 1];
-        --pos;
-      }
-      kept[pos] = b;
-      ranked[pos] = i;
-    }
+    for (int i = 0; i < n; ++i) filled = keep_highest(scores[i], i, kept, ranked.data(), filled, m);
   } else {
     int filled = 0;
     for (int i = 0; i < n; ++i) filled = keep_best(scores, i, ranked, filled, m);

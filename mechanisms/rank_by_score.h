@@ -22,6 +22,22 @@ namespace agora {
 // returns m. ranked[k] (when m == k + 1) is the best loser.
 inline int rank_by_score(const double* scores, int n, int k, std::span<int> ranked, Rng& rng);
 
+// Inserts score x (of bidder `index`) into top[0..filled), kept decreasing and at most m long
+// (an equal score goes after those already kept), and returns the new length; `who`, when
+// given, holds the bidders alongside.
+inline int keep_highest(double x, int index, double* top, int* who, int filled, int m) {
+  if (filled == m && !(x > top[m - 1])) return filled;
+  int pos = filled < m ? filled++ : m - 1;
+  while (pos > 0 && x > top[pos - 1]) {
+    top[pos] = top[pos - 1];
+    if (who) who[pos] = who[pos - 1];
+    --pos;
+  }
+  top[pos] = x;
+  if (who) who[pos] = index;
+  return filled;
+}
+
 // The one-slot scan of rank_by_score: the highest bid's bidder `best` and the first bidder
 // holding the next-highest bid `second` (-1 when n == 1). Returns false when the highest bid
 // is tied, in which case the caller must use rank_by_score (which breaks the tie at random).
