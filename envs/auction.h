@@ -117,8 +117,9 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   // The other eligible bidders' scores in a round, decreasing: the ctr.size() highest and every
   // further score tied with the last kept; returns how many were written.
   int top_other_scores(int round, int agent, std::span<double> out) const;
-  // The round's k + 1 highest eligible scores and their bidders (ties in bidder order), and how
-  // many bidders score exactly the k-th and the (k+1)-th of them, once per step and round;
+  // The round's k + 1 highest eligible scores and their bidders (among tied bidders, which
+  // ones are listed is unspecified: with one slot, the mechanism's winner and runner-up), and
+  // how many bidders score exactly the k-th and the (k+1)-th of them, once per step and round;
   // returns how many scores are listed.
   int round_top_scores(int round) const;
 

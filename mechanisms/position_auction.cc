@@ -367,8 +367,7 @@ bool PositionAuction::one_slot_profile(std::span<const double> others_desc, cons
   // share: the slot and its payment, or (all-pay) m losing positions paying the bid.
   const int rivals = static_cast<int>(others_desc.size());
   const double share = rivals == 1 ? 0.5 : 1.0 / (rivals + 1);
-  double tied_slope = win_slope;
-  for (int t = 0; t < rivals; ++t) tied_slope += lose_slope;
+  const double tied_slope = win_slope + rivals * lose_slope;  // lose_slope is 0 or 1: exact
   const auto emit_tie = [&](double at) {
     emit(at, clicks * share, clicks, 0.0, win_intercept * share + tied_slope * share * at,
          win_intercept, win_slope);
