@@ -196,8 +196,7 @@ Json validate_name_list(const Json& value, const std::string& path,
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       std::string message =
           "unknown " + what + " '" + name + "' (known: " + join_names(known) + ")";
-      const std::string suggestion = closest_match(name, known);
-      if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
+      message += did_you_mean(name, known);
       throw ConfigError(where, message);
     }
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
@@ -206,6 +205,11 @@ Json validate_name_list(const Json& value, const std::string& path,
     seen.push_back(name);
   }
   return value;
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string suggestion = closest_match(word, candidates);
+  return suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?";
 }
 
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
@@ -270,8 +274,7 @@ Json validate_value(const Json& value, const ParamSpec& spec, const std::string&
         std::string list;
         for (const auto& c : spec.choices) list += (list.empty() ? "" : ", ") + c;
         std::string message = "'" + text + "' is not one of: " + list;
-        const std::string suggestion = closest_match(text, spec.choices);
-        if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
+        message += did_you_mean(text, spec.choices);
         throw ConfigError(path, message);
       }
       return value;

@@ -81,6 +81,8 @@ Json validate_value(const Json& value, const ParamSpec& spec, const std::string&
 void reject_unknown_keys(const Json& object, const std::vector<std::string>& allowed,
                          const std::string& path);
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+// "; did you mean 'x'?" for the closest candidate x, or "" when none is close.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 // A non-empty list of distinct names, each one of `known` (`what` names one in messages, e.g.
 // "control"); returns it, or throws ConfigError naming the offending element's path.
 Json validate_name_list(const Json& value, const std::string& path,

@@ -82,10 +82,8 @@ int describe_unit(const std::string& name) {
     print_params(describe_params(unit.params), "  ");
   }
   if (!found) {
-    std::string message = "unknown env, mechanism or agent '" + name + "'";
-    const std::string suggestion = closest_match(name, names);
-    if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
-    throw ConfigError(message + " (see `agora list`)");
+    throw ConfigError("unknown env, mechanism or agent '" + name + "'" + did_you_mean(name, names) +
+                      " (see `agora list`)");
   }
   return 0;
 }

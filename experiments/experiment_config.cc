@@ -368,10 +368,7 @@ Json validate_sweep_labels(const Json& raw, const Json& sweep) {
   for (const auto& [path, list] : labels.items()) {
     const std::string at = "sweep_labels." + path;
     if (!sweep.contains(path)) {
-      std::string message = "'" + path + "' is not a swept path";
-      const std::string suggestion = closest_match(path, swept);
-      if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
-      throw ConfigError(at, message);
+      throw ConfigError(at, "'" + path + "' is not a swept path" + did_you_mean(path, swept));
     }
     const std::size_t want = sweep[path].size();
     if (!list.is_array() || list.size() != want) {
@@ -484,10 +481,8 @@ ExperimentConfig validate_experiment(const Json& raw_in, const std::string& defa
   for (std::size_t i = 0; i < config.table_metrics.size(); ++i) {
     const std::string& metric = config.table_metrics[i];
     if (std::find(metric_names.begin(), metric_names.end(), metric) != metric_names.end()) continue;
-    std::string message = "unknown metric '" + metric + "'";
-    const std::string suggestion = closest_match(metric, metric_names);
-    if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
-    throw ConfigError(index_path("output.table_metrics", i), message);
+    throw ConfigError(index_path("output.table_metrics", i),
+                      "unknown metric '" + metric + "'" + did_you_mean(metric, metric_names));
   }
 
   config.effective = Json::object();

@@ -192,10 +192,8 @@ Json validate_solver_input(const Json& raw) {
     return effective;
   }
   if (name != "empirical_game" && name != "psro") {
-    std::string message = "unknown solver '" + name + "' (known: bne, empirical_game, psro)";
-    const std::string suggestion = closest_match(name, {"bne", "empirical_game", "psro"});
-    if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
-    throw ConfigError("solver", message);
+    throw ConfigError("solver", "unknown solver '" + name + "' (known: bne, empirical_game, psro)" +
+                                    did_you_mean(name, {"bne", "empirical_game", "psro"}));
   }
   reject_unknown_keys(raw, {"solver", "description", "experiment", "candidates", "params"}, "");
   for (const char* key : {"experiment", "candidates"}) {
