@@ -14,12 +14,23 @@
 
 namespace agora {
 
+// std::lower_bound over x[first, last): grid_lower_bound's fallback when its interpolated
+// guess is more than one point off (a grid that is not evenly spaced). Kept out of line so the
+// guess itself inlines into the callers.
+[[gnu::cold, gnu::noinline]] inline std::size_t grid_bisect(std::span<const double> x,
+                                                            std::size_t first, std::size_t last,
+                                                            double v) {
+  return static_cast<std::size_t>(std::lower_bound(x.begin() + first, x.begin() + last, v) -
+                                  x.begin());
+}
+
 // The first index k in [from, x.size()) with x[k] >= v, as std::lower_bound returns it. Grids
 // are usually evenly spaced, so the search starts from the index interpolated between the end
 // points (`scale` = (size − 1) / (back − front)) and falls back to bisection only when that
 // guess is more than one point off.
-inline std::size_t grid_lower_bound(std::span<const double> x, std::size_t from, double v,
-                                    double scale) {
+[[gnu::always_inline]] inline std::size_t grid_lower_bound(std::span<const double> x,
+                                                           std::size_t from, double v,
+                                                           double scale) {
   const std::size_t n = x.size();
   // k = ceil(t) clamped to [from, n], with the ceiling taken in integers (the floating-point
   // ceil and the unsigned conversions are a long dependency chain here).
@@ -36,14 +47,13 @@ inline std::size_t grid_lower_bound(std::span<const double> x, std::size_t from,
   const auto above = [&](std::size_t i) { return i < n && x[i] < v; };
   if (below(k)) {
     --k;
-    if (below(k)) {
-      return static_cast<std::size_t>(std::lower_bound(x.begin() + from, x.begin() + k, v) -
-                                      x.begin());
+    if (below(k)) [[unlikely]] {
+      return grid_bisect(x, from, k, v);
     }
   } else if (above(k)) {
     ++k;
-    if (above(k)) {
-      return static_cast<std::size_t>(std::lower_bound(x.begin() + k, x.end(), v) - x.begin());
+    if (above(k)) [[unlikely]] {
+      return grid_bisect(x, k, n, v);
     }
   }
   return k;
@@ -65,7 +75,9 @@ void for_each_grid_piece(const PiecewiseLinear& f, std::span<const double> x, do
                          Linear&& linear, Point&& point) {
   const auto pieces = f.pieces();
   if (pieces.empty() || x.empty()) return;
-  std::size_t cursor = grid_lower_bound(x, 0, pieces[0].from, scale);
+  // Profiles usually start at 0, at or below the grid: no search.
+  std::size_t cursor =
+      pieces[0].from <= x.front() ? 0 : grid_lower_bound(x, 0, pieces[0].from, scale);
   for (std::size_t j = 0; j < pieces.size(); ++j) {
     const LinearPiece& p = pieces[j];
     const std::size_t stop =

@@ -397,11 +397,15 @@ void AuctionEnv::on_reset(Rng& rng, StepResult& result) {
 
 void AuctionEnv::fill_observations(StepResult& result) const {
   RowBatch& obs = result.roles[0].observations;
-  obs.col(0) = next_values_;
-  obs.col(1) = clicks_;
-  obs.col(2) = payment_;
-  if (feedback_ != FeedbackLevel::kOwn) obs.col(3).setConstant(winning_bid_);
-  if (feedback_ == FeedbackLevel::kFull) obs.col(4) = highest_other_;
+  const std::ptrdiff_t columns = obs.cols();
+  double* row = obs.data();
+  for (int i = 0; i < n_; ++i, row += columns) {
+    row[0] = next_values_(i);
+    row[1] = clicks_(i);
+    row[2] = payment_(i);
+    if (feedback_ != FeedbackLevel::kOwn) row[3] = winning_bid_;
+    if (feedback_ == FeedbackLevel::kFull) row[4] = highest_other_(i);
+  }
   // Means over R > 1 rounds can overshoot a bound by an ulp (R clicks of ctr[0], summed then
   // divided): keep observations inside their space.
   if (rounds_ > 1) {
