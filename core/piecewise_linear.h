@@ -26,7 +26,7 @@ class PiecewiseLinear {
  public:
   void clear() { pieces_.clear(); }
   // Appends a piece starting at `from`, which must exceed the previous piece's start.
-  void push(double from, double at, double intercept, double slope) {
+  [[gnu::always_inline]] void push(double from, double at, double intercept, double slope) {
     if (!pieces_.empty() && !(from > pieces_.back().from)) throw_not_increasing(from);
     pieces_.push_back({from, at, intercept, slope});
   }

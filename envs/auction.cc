@@ -642,6 +642,16 @@ int AuctionEnv::top_other_scores(int round, int agent, std::span<double> out) co
   const std::ptrdiff_t base = static_cast<std::ptrdiff_t>(round) * (k + 1);
   const double* top_score = round_top_score_.data() + base;
   const int* top_bidder = round_top_bidder_.data() + base;
+  const int* ties = round_top_ties_.data() + 2 * static_cast<std::ptrdiff_t>(round);
+  const double own = outcome_.score.data()[static_cast<std::ptrdiff_t>(round) * n_ + agent];
+  if (k == 1) {  // the loops below for one slot: the others' best score, once per rival at it
+    const int j = top_bidder[0] == agent ? 1 : 0;
+    if (j >= top) return 0;
+    const double best = top_score[j];
+    const int rivals = ties[j] - (own == best ? 1 : 0);
+    for (int p = 0; p < rivals; ++p) out[p] = best;
+    return rivals;
+  }
   int filled = 0;
   int last_index = 0;
   for (int j = 0; j < top && filled < k; ++j) {
@@ -653,9 +663,8 @@ int AuctionEnv::top_other_scores(int round, int agent, std::span<double> out) co
   if (filled < k) return filled;  // every other eligible bidder is listed
   // A tie is averaged over all the tied bidders: add every other score equal to the last kept.
   const double last = out[k - 1];
-  const int* ties = round_top_ties_.data() + 2 * static_cast<std::ptrdiff_t>(round);
   int missing = ties[last_index - (k - 1)];
-  if (outcome_.score.data()[static_cast<std::ptrdiff_t>(round) * n_ + agent] == last) --missing;
+  if (own == last) --missing;
   for (int p = k - 1; p >= 0 && out[p] == last; --p) --missing;
   while (missing-- > 0) out[filled++] = last;
   return filled;

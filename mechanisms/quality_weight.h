@@ -31,19 +31,8 @@ class QualityWeight {
                              : Mode::kPow) {}
 
   double operator()(double q) const {
-    switch (mode_) {
-      case Mode::kOne:
-        return q;
-      case Mode::kZero:
-        return 1.0;
-      case Mode::kSqrt:
-        return sqrt_as_pow(q);
-      case Mode::kSquare:
-        return square_as_pow(q);
-      case Mode::kPow:
-        break;
-    }
-    return std::pow(q, alpha_);
+    if (mode_ == Mode::kOne) return q;  // the default α, inline on every ranking path
+    return other_exponent(q);
   }
 
   double alpha() const { return alpha_; }
@@ -72,6 +61,22 @@ class QualityWeight {
   }
 
  private:
+  [[gnu::noinline]] double other_exponent(double q) const {
+    switch (mode_) {
+      case Mode::kOne:
+        return q;
+      case Mode::kZero:
+        return 1.0;
+      case Mode::kSqrt:
+        return sqrt_as_pow(q);
+      case Mode::kSquare:
+        return square_as_pow(q);
+      case Mode::kPow:
+        break;
+    }
+    return std::pow(q, alpha_);
+  }
+
   enum class Mode { kZero, kOne, kSqrt, kSquare, kPow };
 
   // a·b − fl(a·b), exactly (Dekker's product with Veltkamp's split; no fma, which the portable
