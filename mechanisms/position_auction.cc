@@ -323,7 +323,6 @@ template <class Emit>
 bool PositionAuction::one_slot_profile(std::span<const double> others_desc, const BidderView& view,
                                        std::span<const double> ctr, const BatchRule& rule,
                                        Emit&& emit) const {
-  if (!one_slot_case(others_desc, ctr)) return false;
   const double weight = quality_weight(view.quality, rule);
   const double entry = entry_bid(view.bidder, weight, view.additive, rule);
   const bool rival = !others_desc.empty();
@@ -410,7 +409,9 @@ void PositionAuction::deviation_profile(std::span<const double> others_desc, con
     out.clicks.push(from, clicks_at, clicks_intercept, clicks_slope);
     out.payment.push(from, pay_at, pay_intercept, pay_slope);
   };
-  if (one_slot_profile(others_desc, view, ctr, rule, emit)) return;
+  if (one_slot_case(others_desc, ctr) && one_slot_profile(others_desc, view, ctr, rule, emit)) {
+    return;
+  }
   const double weight = quality_weight(view.quality, rule);
   const double reserve = entry_bid(view.bidder, weight, view.additive, rule);
   thread_local std::vector<double> breaks;

@@ -162,9 +162,10 @@ class PositionAuction final : public Mechanism {
                        const BatchRule& rule) const;
   // The common case of deviation_profile in closed form: one slot, the others' eligible
   // scores in others_desc all equal (one rival, or m rivals tied: a bid at their score wins
-  // with probability 1/(m + 1)), no soft floor. Returns false otherwise, before emitting
-  // anything. Each breakpoint goes to emit(from, clicks at, clicks intercept, clicks slope,
-  // payment at, payment intercept, payment slope), with the arithmetic of the general path.
+  // with probability 1/(m + 1)), no soft floor: callers check one_slot_case() first. Returns
+  // false, before emitting anything, when rounding leaves the tie bid ambiguous. Each breakpoint
+  // goes to emit(from, clicks at, clicks intercept, clicks slope, payment at, payment intercept,
+  // payment slope), with the arithmetic of the general path.
   template <class Emit>
   bool one_slot_profile(std::span<const double> others_desc, const BidderView& view,
                         std::span<const double> ctr, const BatchRule& rule, Emit&& emit) const;
