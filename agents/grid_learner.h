@@ -163,12 +163,16 @@ class GridLearner final : public Policy {
   }
 
   void learn(const Transition& transition) override {
+    int rounds = 0;  // the counterfactual rounds of the step, asked once for every agent
+    if constexpr (Core::kFullInformation) {
+      AGORA_CHECK(transition.counterfactuals != nullptr);
+      rounds = transition.counterfactuals->counterfactual_rounds();
+    }
     for (std::size_t i = 0; i < agents_.size(); ++i) {
       if (!acted_[i]) continue;
       const int agent = agents_[i];
       Core& core = cores_[i * buckets_ + chosen_bucket_[i]];
       if constexpr (Core::kFullInformation) {
-        AGORA_CHECK(transition.counterfactuals != nullptr);
         if (setup_.actions_depend_on_value()) {
           const int column = setup_.bid_action().action_column();
           for (int k = 0; k < setup_.points(); ++k) {
@@ -176,7 +180,7 @@ class GridLearner final : public Policy {
           }
         }
         if constexpr (requires { core.begin_update(); }) core.begin_update();
-        learn_full_information(*transition.counterfactuals, agent, core);
+        learn_full_information(*transition.counterfactuals, rounds, agent, core);
       } else {
         const double reward = transition.outcome.rewards(agent);
         AGORA_CHECK(std::isfinite(reward));
@@ -190,8 +194,8 @@ class GridLearner final : public Policy {
   // (exact, and for one round a range update touching only arms with a non-zero reward),
   // else asks for the counterfactual reward of every grid point.
   template <class C>
-  void learn_full_information(const CounterfactualFeedback& feedback, int agent, C& core) {
-    const int rounds = feedback.counterfactual_rounds();
+  void learn_full_information(const CounterfactualFeedback& feedback, int rounds, int agent,
+                              C& core) {
     if (rounds == 0) {
       feedback.counterfactual_rewards(agent, candidates_, counterfactual_rewards_);
       core.update_all(counterfactual_rewards_);

@@ -593,9 +593,8 @@ void AuctionEnv::on_step(const std::vector<RowBatch>& actions, Rng& rng, StepRes
   fill_observations(result);
 }
 
-int AuctionEnv::round_top_scores(int round) const {
+int AuctionEnv::find_round_top_scores(int round) const {
   int& count = round_top_count_[static_cast<std::size_t>(round)];
-  if (count != kStale) return count;
   const int k = static_cast<int>(ctr_.size());
   const int m = k + 1;
   const std::ptrdiff_t base = static_cast<std::ptrdiff_t>(round) * m;

@@ -121,7 +121,11 @@ class AuctionEnv final : public Env, public CounterfactualFeedback {
   // ones are listed is unspecified: with one slot, the mechanism's winner and runner-up), and
   // how many bidders score exactly the k-th and the (k+1)-th of them, once per step and round;
   // returns how many scores are listed.
-  int round_top_scores(int round) const;
+  int round_top_scores(int round) const {
+    const int count = round_top_count_[static_cast<std::size_t>(round)];
+    return count != kStale ? count : find_round_top_scores(round);
+  }
+  int find_round_top_scores(int round) const;  // round_top_scores the first time in a step
 
   const int n_;
   const int rounds_;
