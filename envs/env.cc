@@ -67,11 +67,15 @@ void Env::check_actions(const std::vector<RowBatch>& actions) const {
       const int dim = role.action_space.dim();
       const double* low = role.action_space.low().data();
       const double* high = role.action_space.high().data();
+      const auto in_box = [&](double x, int d) {
+        return (x >= low[d]) & (x <= high[d]) & (x - x == 0.0);  // x - x == 0: finite
+      };
       bool ok = true;
-      for (int i = 0; i < role.pool_size; ++i) {
-        for (int d = 0; d < dim; ++d) {
-          const double x = a[i * dim + d];
-          ok &= (x >= low[d]) & (x <= high[d]) & (x - x == 0.0);  // x - x == 0: finite
+      if (dim == 1) {  // most roles act with one number (a bid): a flat pass
+        for (int i = 0; i < role.pool_size; ++i) ok &= in_box(a[i], 0);
+      } else {
+        for (int i = 0; i < role.pool_size; ++i) {
+          for (int d = 0; d < dim; ++d) ok &= in_box(a[i * dim + d], d);
         }
       }
       if (ok) continue;
