@@ -71,8 +71,9 @@ inline double grid_scale(std::span<const double> x) {
 // linear(begin, end, intercept, slope): points [begin, end) lie inside one piece.
 // point(k, value): point k lies on a breakpoint.
 template <class Linear, class Point>
-void for_each_grid_piece(const PiecewiseLinear& f, std::span<const double> x, double scale,
-                         Linear&& linear, Point&& point) {
+[[gnu::always_inline]] inline void for_each_grid_piece(const PiecewiseLinear& f,
+                                                       std::span<const double> x, double scale,
+                                                       Linear&& linear, Point&& point) {
   const auto pieces = f.pieces();
   if (pieces.empty() || x.empty()) return;
   // Profiles usually start at 0, at or below the grid: no search.

@@ -632,7 +632,9 @@ int AuctionEnv::find_round_top_scores(int round) const {
   return count;
 }
 
-int AuctionEnv::top_other_scores(int round, int agent, std::span<double> out) const {
+// Inlined into its one caller, reward_profile: a call per learner and step.
+[[gnu::always_inline]] inline int AuctionEnv::top_other_scores(int round, int agent,
+                                                               std::span<double> out) const {
   const int k = static_cast<int>(ctr_.size());
   // The round's k + 1 highest scores, without the agent's, hold the others' k highest (by
   // value; which of several tied bidders is listed does not matter).
