@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <tuple>
 #include <utility>
@@ -112,46 +113,68 @@ int Hedge::select(Rng& rng) {
 
 namespace {
 
-namespace simd = Eigen::internal;
-using Packet = simd::packet_traits<double>::type;
-constexpr int kPacket = simd::packet_traits<double>::size;
+// Four doubles in GCC's vector extension: the baseline x86-64 build lowers each operation to
+// two SSE2 instructions; the AVX2 clone of the range updates (AGORA_RANGE_UPDATE_TARGETS) uses one
+// 256-bit instruction. Only adds, multiplies, comparisons and selections: no fused
+// multiply-add (AVX2 does not include FMA), so every clone rounds exactly like the scalar code.
+// GCC notes (-Wpsabi) that passing a 256-bit vector by value differs between the baseline and
+// AVX calling conventions; the helpers and lambdas below that take or return one are internal
+// and inlined into the range updates (GCC reports it at the end of the file, hence no pop), so
+// no call between separately compiled code passes one.
+#pragma GCC diagnostic ignored "-Wpsabi"
+using Vec = double __attribute__((vector_size(4 * sizeof(double))));
+constexpr int kLanes = 4;
 
-// drift[a] += rate · reward(a) for a in [begin, end), `kPacket` arms at a time; returns the
+Vec broadcast(double x) { return Vec{x, x, x, x}; }
+Vec load(const double* p) {
+  Vec v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+void store(double* p, Vec v) { std::memcpy(p, &v, sizeof v); }
+// std::max(a, b) and std::min(a, b) lane by lane: b only when it is strictly beyond a.
+Vec lane_max(Vec a, Vec b) { return b > a ? b : a; }
+Vec lane_min(Vec a, Vec b) { return b < a ? b : a; }
+double reduce_max(Vec v) { return std::max(std::max(v[0], v[1]), std::max(v[2], v[3])); }
+double reduce_min(Vec v) { return std::min(std::min(v[0], v[1]), std::min(v[2], v[3])); }
+
+// drift[a] += rate · reward(a) for a in [begin, end), kLanes arms at a time; returns the
 // extremes of the updated entries and of {highest, lowest}.
-template <class PacketReward, class Reward>
-std::pair<double, double> add_rewards(double* drift, int begin, int end, double rate,
-                                      double highest, double lowest, PacketReward packet_reward,
-                                      Reward reward) {
-  const Packet rate_packet = simd::pset1<Packet>(rate);
-  Packet high = simd::pset1<Packet>(highest);
-  Packet low = simd::pset1<Packet>(lowest);
-  // Two pairs of running extremes take alternate packets: each max/min waits for the one two
-  // packets back, not the previous one (the dependency that bounds this loop).
-  Packet high_odd = high;
-  Packet low_odd = low;
+template <class VecReward, class Reward>
+[[gnu::always_inline]] inline std::pair<double, double> add_rewards(double* drift, int begin,
+                                                                    int end, double rate,
+                                                                    double highest, double lowest,
+                                                                    VecReward vec_reward,
+                                                                    Reward reward) {
+  const Vec rate_vec = broadcast(rate);
+  Vec high = broadcast(highest);
+  Vec low = broadcast(lowest);
+  // Two pairs of running extremes take alternate vectors: each max/min waits for the one two
+  // vectors back, not the previous one (the dependency that bounds this loop).
+  Vec high_odd = high;
+  Vec low_odd = low;
   const auto add = [&](int a) {
-    const Packet d =
-        simd::padd(simd::ploadu<Packet>(drift + a), simd::pmul(rate_packet, packet_reward(a)));
-    simd::pstoreu(drift + a, d);
+    const Vec d = load(drift + a) + rate_vec * vec_reward(a);
+    store(drift + a, d);
     return d;
   };
   int a = begin;
-  for (; a + 2 * kPacket <= end; a += 2 * kPacket) {
-    const Packet d = add(a);
-    const Packet d_odd = add(a + kPacket);
-    high = simd::pmax(high, d);
-    low = simd::pmin(low, d);
-    high_odd = simd::pmax(high_odd, d_odd);
-    low_odd = simd::pmin(low_odd, d_odd);
+  for (; a + 2 * kLanes <= end; a += 2 * kLanes) {
+    const Vec d = add(a);
+    const Vec d_odd = add(a + kLanes);
+    high = lane_max(high, d);
+    low = lane_min(low, d);
+    high_odd = lane_max(high_odd, d_odd);
+    low_odd = lane_min(low_odd, d_odd);
   }
-  if (a + kPacket <= end) {
-    const Packet d = add(a);
-    high = simd::pmax(high, d);
-    low = simd::pmin(low, d);
-    a += kPacket;
+  if (a + kLanes <= end) {
+    const Vec d = add(a);
+    high = lane_max(high, d);
+    low = lane_min(low, d);
+    a += kLanes;
   }
-  highest = simd::predux_max(simd::pmax(high, high_odd));
-  lowest = simd::predux_min(simd::pmin(low, low_odd));
+  highest = reduce_max(lane_max(high, high_odd));
+  lowest = reduce_min(lane_min(low, low_odd));
   for (; a < end; ++a) {
     drift[a] += rate * reward(a);
     highest = std::max(highest, drift[a]);
@@ -162,33 +185,40 @@ std::pair<double, double> add_rewards(double* drift, int begin, int end, double 
 
 }  // namespace
 
+// The range updates are compiled twice, for baseline x86-64 and for AVX2, and the loader picks
+// the clone the CPU supports (GCC function multiversioning); both give the same bits.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define AGORA_RANGE_UPDATE_TARGETS __attribute__((target_clones("avx2", "default")))
+#else
+#define AGORA_RANGE_UPDATE_TARGETS
+#endif
+
+AGORA_RANGE_UPDATE_TARGETS
 void Hedge::update_all(const Eigen::Ref<const Eigen::ArrayXd>& rewards) {
   const double* reward = rewards.data();
   std::tie(max_drift_, min_drift_) = add_rewards(
       drift_.data(), 0, arms(), learning_rate_, -std::numeric_limits<double>::infinity(),
-      std::numeric_limits<double>::infinity(),
-      [&](int a) { return simd::ploadu<Packet>(reward + a); }, [&](int a) { return reward[a]; });
+      std::numeric_limits<double>::infinity(), [&](int a) { return load(reward + a); },
+      [&](int a) { return reward[a]; });
   if (!std::isfinite(max_drift_ - min_drift_)) {
     throw InvariantError("Hedge::update_all: a reward was not finite");
   }
 }
 
+AGORA_RANGE_UPDATE_TARGETS
 void Hedge::add_linear(int begin, int end, double intercept, double slope, const double* x) {
   AGORA_CHECK(begin >= 0 && begin <= end && end <= arms());
   if (begin == end) return;
-  const Packet intercept_packet = simd::pset1<Packet>(intercept);
+  const Vec intercept_vec = broadcast(intercept);
   if (slope == 0.0) {  // a constant reward (a win at a fixed price): intercept + 0 · x is intercept
     std::tie(max_drift_, min_drift_) = add_rewards(
         drift_.data(), begin, end, learning_rate_, max_drift_, min_drift_,
-        [&](int) { return intercept_packet; }, [&](int) { return intercept; });
+        [&](int) { return intercept_vec; }, [&](int) { return intercept; });
   } else {
-    const Packet slope_packet = simd::pset1<Packet>(slope);
+    const Vec slope_vec = broadcast(slope);
     std::tie(max_drift_, min_drift_) = add_rewards(
         drift_.data(), begin, end, learning_rate_, max_drift_, min_drift_,
-        [&](int k) {
-          return simd::padd(intercept_packet,
-                            simd::pmul(slope_packet, simd::ploadu<Packet>(x + k)));
-        },
+        [&](int k) { return intercept_vec + slope_vec * load(x + k); },
         [&](int k) { return intercept + slope * x[k]; });
   }
   if (!std::isfinite(max_drift_ - min_drift_)) {
