@@ -197,6 +197,36 @@ TEST_CASE("hedge: range updates give the distribution of the dense update") {
   }
 }
 
+TEST_CASE("hedge: updates of every length and offset match the arm-by-arm sum exactly") {
+  // The range updates work four arms at a time with a scalar tail; for every number of arms
+  // and every range, the log-weights must be exactly η Σ r added arm by arm (a fixed rate, no
+  // refresh in between: probabilities() reads L̃ + Δ with L̃ = 0).
+  const double eta = 0.25;
+  for (int arms = 1; arms <= 11; ++arms) {
+    Eigen::ArrayXd x(arms);
+    for (int a = 0; a < arms; ++a) x(a) = 0.1 * a;
+    for (int begin = 0; begin <= arms; ++begin) {
+      for (int end = begin; end <= arms; ++end) {
+        Hedge ranged(arms, eta);
+        Hedge dense(arms, eta);
+        Eigen::ArrayXd drift = Eigen::ArrayXd::Zero(arms);
+        for (const double slope : {0.0, -0.7}) {
+          Eigen::ArrayXd r = Eigen::ArrayXd::Zero(arms);
+          for (int a = begin; a < end; ++a) r(a) = 0.3 + slope * x(a);
+          ranged.add_linear(begin, end, 0.3, slope, x.data());
+          dense.update_all(r);
+          for (int a = 0; a < arms; ++a) drift(a) = drift(a) + eta * r(a);
+        }
+        Eigen::ArrayXd want = (drift - drift.maxCoeff()).exp();
+        want /= want.sum();
+        INFO("arms ", arms, " range [", begin, ", ", end, ")");
+        CHECK((ranged.probabilities() == want).all());
+        CHECK((dense.probabilities() == want).all());
+      }
+    }
+  }
+}
+
 TEST_CASE("hedge: few cache refreshes at the default learning rate") {
   const int arms = 101;
   const int horizon = 100000;
